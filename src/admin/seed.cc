@@ -1,0 +1,348 @@
+#include "admin/seed.h"
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "auth/permissions.h"
+#include "core/time_format.h"
+
+namespace mnad::admin {
+namespace json = boost::json;
+namespace {
+
+// Thrown only inside this file and caught by ParseSeed, so that deep
+// validation reads straight; it never crosses the module boundary.
+struct SeedError {
+  std::string path;
+  std::string message;
+};
+
+[[noreturn]] void Reject(const std::string& path, const std::string& message) {
+  throw SeedError{path, message};
+}
+
+bool IsDigits(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool IsPrintable(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x20 && c != 0x7f; });
+}
+
+// Reads the fields of one JSON object; Finish() rejects keys nobody read.
+class Fields {
+ public:
+  Fields(const json::value& value, std::string path) : path_(std::move(path)) {
+    if (!value.is_object()) Reject(path_, "must be an object");
+    object_ = &value.get_object();
+  }
+
+  const json::value* Get(std::string_view key, bool required) {
+    seen_.insert(std::string(key));
+    const json::value* value = object_->if_contains(key);
+    if (value == nullptr && required) Reject(Path(key), "is required");
+    return value;
+  }
+
+  std::string String(std::string_view key, bool required, std::string fallback = "", size_t length_max = 256) {
+    const json::value* value = Get(key, required);
+    if (value == nullptr) return fallback;
+    if (!value->is_string()) Reject(Path(key), "must be a string");
+    std::string text(value->get_string());
+    if (text.size() > length_max) Reject(Path(key), fmt::format("must be at most {} bytes", length_max));
+    if (!IsPrintable(text)) Reject(Path(key), "must not contain control characters");
+    return text;
+  }
+
+  bool Bool(std::string_view key, bool required, bool fallback) {
+    const json::value* value = Get(key, required);
+    if (value == nullptr) return fallback;
+    if (!value->is_bool()) Reject(Path(key), "must be true or false");
+    return value->get_bool();
+  }
+
+  int64_t Integer(std::string_view key, bool required, int64_t fallback, int64_t min, int64_t max) {
+    const json::value* value = Get(key, required);
+    if (value == nullptr) return fallback;
+    if (!value->is_int64()) Reject(Path(key), "must be an integer");
+    int64_t number = value->get_int64();
+    if (number < min || number > max) Reject(Path(key), fmt::format("must be between {} and {}", min, max));
+    return number;
+  }
+
+  int64_t Time(std::string_view key) {
+    const json::value* value = Get(key, true);
+    if (!value->is_string()) Reject(Path(key), "not an RFC 3339 time");
+    std::optional<int64_t> seconds = ParseRfc3339(value->get_string());
+    if (!seconds) Reject(Path(key), "not an RFC 3339 time");
+    return *seconds;
+  }
+
+  // The array at key (empty when absent and optional).
+  const json::array* Array(std::string_view key, bool required) {
+    static const json::array kEmpty;
+    const json::value* value = Get(key, required);
+    if (value == nullptr) return &kEmpty;
+    if (!value->is_array()) Reject(Path(key), "must be an array");
+    return &value->get_array();
+  }
+
+  std::vector<std::string> StringList(std::string_view key, bool required) {
+    std::vector<std::string> items;
+    const json::array* array = Array(key, required);
+    for (size_t i = 0; i < array->size(); ++i) {
+      std::string item_path = fmt::format("{}[{}]", Path(key), i);
+      if (!(*array)[i].is_string()) Reject(item_path, "must be a string");
+      std::string text((*array)[i].get_string());
+      if (text.empty() || text.size() > 256 || !IsPrintable(text)) Reject(item_path, "must be a non-empty printable string");
+      items.push_back(std::move(text));
+    }
+    return items;
+  }
+
+  void Finish() const {
+    for (const auto& member : *object_) {
+      if (!seen_.contains(std::string(member.key()))) Reject(Path(member.key()), "is not a known field");
+    }
+  }
+
+  std::string Path(std::string_view key) const { return path_.empty() ? std::string(key) : path_ + "." + std::string(key); }
+
+ private:
+  const json::object* object_;
+  std::string path_;
+  std::set<std::string, std::less<>> seen_;
+};
+
+// Ids must be unique across the whole seed, per kind.
+struct SeenIds {
+  std::set<std::string> uins, secret_ids, voucher_ids, device_ids, hardware_ids;
+  void Claim(std::set<std::string>& ids, const std::string& id, const std::string& path) {
+    if (!ids.insert(id).second) Reject(path, "duplicates " + id + " elsewhere in the seed");
+  }
+};
+
+std::vector<store::ApiKeyRecord> ParseKeys(Fields& fields, const std::string& path, SeenIds& seen) {
+  std::vector<store::ApiKeyRecord> keys;
+  const json::array* array = fields.Array("keys", false);
+  for (size_t i = 0; i < array->size(); ++i) {
+    Fields key((*array)[i], fmt::format("{}.keys[{}]", path, i));
+    store::ApiKeyRecord record;
+    record.secret_id = key.String("secret_id", true, "", 128);
+    if (record.secret_id.empty()) Reject(key.Path("secret_id"), "must not be empty");
+    seen.Claim(seen.secret_ids, record.secret_id, key.Path("secret_id"));
+    record.secret_key = key.String("secret_key", true, "", 128);
+    if (record.secret_key.empty()) Reject(key.Path("secret_key"), "must not be empty");
+    key.Finish();
+    keys.push_back(std::move(record));
+  }
+  return keys;
+}
+
+std::string Uin(Fields& fields, SeenIds& seen) {
+  std::string uin = fields.String("uin", true, "", 20);
+  if (!IsDigits(uin)) Reject(fields.Path("uin"), "must be a string of digits");
+  seen.Claim(seen.uins, uin, fields.Path("uin"));
+  return uin;
+}
+
+store::SubUserRecord ParseSubUser(const json::value& value, const std::string& path, SeenIds& seen) {
+  Fields fields(value, path);
+  store::SubUserRecord sub_user;
+  sub_user.uin = Uin(fields, seen);
+  sub_user.name = fields.String("name", true);
+  sub_user.allowed_actions = fields.StringList("allowed_actions", true);
+  for (size_t i = 0; i < sub_user.allowed_actions.size(); ++i) {
+    bool valid = auth::IsValidActionGrant(sub_user.allowed_actions[i]);
+    if (!valid) Reject(fmt::format("{}.allowed_actions[{}]", path, i), "must be service:Action, service:* or *");
+  }
+  sub_user.payment_allowed = fields.Bool("payment_allowed", false, false);
+  sub_user.keys = ParseKeys(fields, path, seen);
+  fields.Finish();
+  return sub_user;
+}
+
+store::VoucherRecord ParseVoucher(const json::value& value, const std::string& path, SeenIds& seen) {
+  Fields fields(value, path);
+  store::VoucherRecord voucher;
+  voucher.voucher_id = fields.String("voucher_id", true, "", 64);
+  if (voucher.voucher_id.empty()) Reject(fields.Path("voucher_id"), "must not be empty");
+  seen.Claim(seen.voucher_ids, voucher.voucher_id, fields.Path("voucher_id"));
+  voucher.cash = fields.Bool("cash", false, false);
+  constexpr int64_t kFenMax = 1'000'000'000'000;  // ten billion CNY: a sanity bound
+  voucher.nominal_fen = fields.Integer("nominal_fen", true, 0, 0, kFenMax);
+  voucher.balance_fen = fields.Integer("balance_fen", false, voucher.nominal_fen, 0, kFenMax);
+  if (voucher.balance_fen > voucher.nominal_fen) Reject(fields.Path("balance_fen"), "must not exceed nominal_fen");
+  voucher.threshold_fen = fields.Integer("threshold_fen", false, 0, 0, kFenMax);
+  voucher.begin_unix = fields.Time("begin_time");
+  voucher.end_unix = fields.Time("end_time");
+  if (voucher.end_unix < voucher.begin_unix) Reject(fields.Path("end_time"), "must not be before begin_time");
+  voucher.products = fields.StringList("products", false);
+  if (voucher.products.empty()) voucher.products = {"mna"};
+  voucher.status = fields.String("status", false, "unUsed");
+  static const std::set<std::string> kStatuses = {"unUsed", "used", "cancel", "overdue"};
+  if (!kStatuses.contains(voucher.status)) Reject(fields.Path("status"), "must be one of unUsed, used, cancel, overdue");
+  fields.Finish();
+  return voucher;
+}
+
+std::string IdOrGenerated(Fields& fields, std::string_view key, std::string_view prefix, Random& random,
+                          std::set<std::string>& seen_ids, SeenIds& seen) {
+  std::string id = fields.String(key, false, "", 64);
+  if (id.empty()) {
+    if (fields.Get(key, false) != nullptr) Reject(fields.Path(key), "must not be empty");
+    return std::string(prefix) + random.LowerAlnum(10);
+  }
+  if (!id.starts_with(prefix) || id.size() == prefix.size()) {
+    Reject(fields.Path(key), "must start with " + std::string(prefix));
+  }
+  seen.Claim(seen_ids, id, fields.Path(key));
+  return id;
+}
+
+store::SeedAccount ParseAccount(const json::value& value, const std::string& path, Random& random, SeenIds& seen) {
+  Fields fields(value, path);
+  store::SeedAccount seed;
+  store::AccountRecord& account = seed.account;
+  account.uin = Uin(fields, seen);
+  account.app_id = fields.Integer("app_id", true, 0, 1, INT64_MAX);
+  account.name = fields.String("name", true);
+  account.identity_verified = fields.Bool("identity_verified", false, false);
+  account.service_authorized = fields.Bool("service_authorized", false, false);
+  account.suspended = fields.Bool("suspended", false, false);
+  if (const json::value* vendor = fields.Get("vendor", false); vendor != nullptr && !vendor->is_null()) {
+    Fields vendor_fields(*vendor, fields.Path("vendor"));
+    account.vendor_name = vendor_fields.String("name", true);
+    if (account.vendor_name->empty()) Reject(vendor_fields.Path("name"), "must not be empty");
+    vendor_fields.Finish();
+  }
+  account.balance_fen = fields.Integer("balance_fen", false, 0, 0, 1'000'000'000'000);
+  seed.keys = ParseKeys(fields, path, seen);
+
+  const json::array* sub_users = fields.Array("sub_users", false);
+  for (size_t i = 0; i < sub_users->size(); ++i) {
+    seed.sub_users.push_back(ParseSubUser((*sub_users)[i], fmt::format("{}.sub_users[{}]", path, i), seen));
+  }
+  const json::array* vouchers = fields.Array("vouchers", false);
+  for (size_t i = 0; i < vouchers->size(); ++i) {
+    seed.vouchers.push_back(ParseVoucher((*vouchers)[i], fmt::format("{}.vouchers[{}]", path, i), seen));
+  }
+  std::set<std::string> device_names;
+  const json::array* devices = fields.Array("devices", false);
+  for (size_t i = 0; i < devices->size(); ++i) {
+    Fields device_fields((*devices)[i], fmt::format("{}.devices[{}]", path, i));
+    store::DeviceRecord device;
+    device.device_id = IdOrGenerated(device_fields, "device_id", "mna-", random, seen.device_ids, seen);
+    device.name = device_fields.String("name", true, "", 128);
+    if (device.name.empty()) Reject(device_fields.Path("name"), "must not be empty");
+    if (!device_names.insert(device.name).second) Reject(device_fields.Path("name"), "duplicates another device's name in this account");
+    device.license_pay_mode = device_fields.Integer("license_pay_mode", false, 0, 0, 1);
+    device.remark = device_fields.String("remark", false);
+    device_fields.Finish();
+    seed.devices.push_back(std::move(device));
+  }
+  std::set<std::string> serial_numbers;
+  const json::array* hardware = fields.Array("hardware", false);
+  for (size_t i = 0; i < hardware->size(); ++i) {
+    Fields hardware_fields((*hardware)[i], fmt::format("{}.hardware[{}]", path, i));
+    if (!account.vendor_name) Reject(hardware_fields.Path("sn"), "hardware needs a vendor account (vendor is null)");
+    store::HardwareRecord record;
+    record.hardware_id = IdOrGenerated(hardware_fields, "hardware_id", "cpe-", random, seen.hardware_ids, seen);
+    record.sn = hardware_fields.String("sn", true, "", 128);
+    if (record.sn.empty()) Reject(hardware_fields.Path("sn"), "must not be empty");
+    if (!serial_numbers.insert(record.sn).second) Reject(hardware_fields.Path("sn"), "duplicates another SN of this vendor");
+    record.license_charging_mode = hardware_fields.Integer("license_charging_mode", true, 1, 1, 3);
+    record.description = hardware_fields.String("description", false);
+    hardware_fields.Finish();
+    seed.hardware.push_back(std::move(record));
+  }
+  fields.Finish();
+  return seed;
+}
+
+store::Prices ParsePrices(const json::value& value) {
+  Fields fields(value, "prices");
+  store::Prices prices;
+  constexpr int64_t kPriceMax = 100'000'000'000;
+  prices.license_fen = fields.Integer("license_fen", false, prices.license_fen, 0, kPriceMax);
+  if (const json::value* flow = fields.Get("flow_packages_fen", false); flow != nullptr) {
+    Fields flow_fields(*flow, "prices.flow_packages_fen");
+    prices.flow_package_20g_fen = flow_fields.Integer("DEVICE_1_FLOW_20G", false, prices.flow_package_20g_fen, 0, kPriceMax);
+    prices.flow_package_50g_fen = flow_fields.Integer("DEVICE_2_FLOW_50G", false, prices.flow_package_50g_fen, 0, kPriceMax);
+    prices.flow_package_100g_fen = flow_fields.Integer("DEVICE_3_FLOW_100G", false, prices.flow_package_100g_fen, 0, kPriceMax);
+    prices.flow_package_500g_fen = flow_fields.Integer("DEVICE_5_FLOW_500G", false, prices.flow_package_500g_fen, 0, kPriceMax);
+    flow_fields.Finish();
+  }
+  fields.Finish();
+  return prices;
+}
+
+}  // namespace
+
+const std::vector<std::string>& DefaultRegions() {
+  static const std::vector<std::string> regions = {
+      "ap-bangkok",   "ap-beijing",  "ap-chengdu",      "ap-chongqing",    "ap-guangzhou",
+      "ap-hongkong",  "ap-jakarta",  "ap-mumbai",       "ap-nanjing",      "ap-seoul",
+      "ap-shanghai",  "ap-shanghai-fsi", "ap-shenzhen-fsi", "ap-singapore", "ap-tokyo",
+      "eu-frankfurt", "na-ashburn",  "na-siliconvalley", "na-toronto",     "sa-saopaulo"};
+  return regions;
+}
+
+Result<store::SeedData> ParseSeed(std::string_view text, Random& random) {
+  json::error_code error;
+  json::value root = json::parse(text, error);
+  if (error) return Fail(ErrorCode::kInvalidParameterValue, "seed: not valid JSON: " + error.message());
+  try {
+    Fields fields(root, "");
+    store::SeedData seed;
+    int64_t version = fields.Integer("version", true, 1, 1, 1);
+    (void)version;
+    if (fields.Get("regions", false) != nullptr) {
+      std::vector<std::string> regions = fields.StringList("regions", false);
+      for (size_t i = 0; i < regions.size(); ++i) {
+        const std::string& region = regions[i];
+        bool valid = std::all_of(region.begin(), region.end(), [](char c) { return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '-'; });
+        if (!valid) Reject(fmt::format("regions[{}]", i), "must be a region name such as ap-guangzhou");
+      }
+      if (regions.empty()) Reject("regions", "must name at least one region");
+      seed.regions = std::move(regions);
+    }
+    if (const json::value* prices = fields.Get("prices", false); prices != nullptr) seed.prices = ParsePrices(*prices);
+    SeenIds seen;
+    const json::array* accounts = fields.Array("accounts", false);
+    for (size_t i = 0; i < accounts->size(); ++i) {
+      seed.accounts.push_back(ParseAccount((*accounts)[i], fmt::format("accounts[{}]", i), random, seen));
+    }
+    fields.Finish();
+    return seed;
+  } catch (const SeedError& rejected) {
+    return Fail(ErrorCode::kInvalidParameterValue,
+                (rejected.path.empty() ? std::string("seed") : rejected.path) + ": " + rejected.message);
+  }
+}
+
+Result<store::SeedData> LoadSeedFile(const std::string& path, Random& random) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return Fail(ErrorCode::kInvalidParameterValue, "cannot read seed file " + path);
+  std::ostringstream contents;
+  contents << file.rdbuf();
+  Result<store::SeedData> seed = ParseSeed(contents.str(), random);
+  if (!seed) return Fail(seed.error().code, path + ": " + seed.error().message);
+  return seed;
+}
+
+std::string DescribeSeedReport(const store::SeedReport& report) {
+  auto part = [](std::string_view name, const store::SeedReport::Count& count) {
+    return fmt::format("{}: {} created, {} skipped", name, count.created, count.skipped);
+  };
+  return fmt::format("{}; {}; {}; {}; {}; {}", part("accounts", report.accounts), part("keys", report.keys),
+                     part("sub_users", report.sub_users), part("vouchers", report.vouchers),
+                     part("devices", report.devices), part("hardware", report.hardware));
+}
+
+}  // namespace mnad::admin

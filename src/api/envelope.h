@@ -1,0 +1,24 @@
+// The TC API 3.0 response envelope: {"Response": {..., "RequestId": id}}.
+// Every reply is HTTP 200 with Content-Type exactly application/json: the
+// Python SDK reads errors only with that exact type, and no SDK reads an
+// error code from a non-200 reply. Thread-safe: pure functions.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <boost/json/object.hpp>
+
+#include "core/error.h"
+#include "http/types.h"
+
+namespace mnad::api {
+
+std::string SuccessBody(boost::json::object fields, std::string_view request_id);
+std::string ErrorBody(const Error& error, std::string_view request_id);
+
+// Wraps a body into the HTTP reply, echoing X-TC-TraceId when one was sent.
+http::HttpResponse MakeReply(std::string body, std::string_view request_id,
+                             std::string_view trace_id);
+
+}  // namespace mnad::api

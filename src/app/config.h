@@ -1,0 +1,27 @@
+// mnad's settings: command-line flags, each also readable from an MNAD_…
+// environment variable (flags win). Thread-safe: plain data after parsing.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace mnad::app {
+
+struct Config {
+  std::string listen = "127.0.0.1:8080";  // HOST:PORT of the TC API; port 0 picks one
+  std::string data_dir = "./data";        // holds mnad.db
+  std::optional<std::string> seed_path;   // applied at start, idempotently
+  int io_threads = 0;                     // 0: one per core
+  int rate_limit_per_second = 20;         // per (Action, caller, Region)
+  int signature_clock_skew_seconds_max = 300;
+};
+
+// Parses argv. On --help or an invalid setting it prints and returns the
+// process exit code in `exit_code`.
+std::optional<Config> ParseConfig(int argc, char** argv, int* exit_code);
+
+// Splits "host:port"; false when malformed.
+bool SplitHostPort(const std::string& listen, std::string* host, uint16_t* port);
+
+}  // namespace mnad::app

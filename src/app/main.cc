@@ -1,0 +1,132 @@
+// mnad's entry point: reads the configuration, opens the store, applies the
+// seed, wires the layers and serves until SIGTERM/SIGINT. The only place
+// that chooses a store backend.
+#include <filesystem>
+#include <iostream>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "admin/seed.h"
+#include "api/gateway.h"
+#include "api/router.h"
+#include "app/config.h"
+#include "auth/authenticator.h"
+#include "billing/actions.h"
+#include "core/clock.h"
+#include "core/random.h"
+#include "http/server.h"
+#include "mna/actions.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace mnad::app {
+namespace {
+
+int Run(const Config& config) {
+  SystemClock clock;
+  SystemRandom random;
+
+  std::error_code fs_error;
+  std::filesystem::create_directories(config.data_dir, fs_error);
+  if (fs_error) {
+    spdlog::error("--data-dir {}: {}", config.data_dir, fs_error.message());
+    return 1;
+  }
+  std::string db_path = (std::filesystem::path(config.data_dir) / "mnad.db").string();
+  Result<std::unique_ptr<store::sqlite::SqliteStore>> opened =
+      store::sqlite::SqliteStore::Open({.path = db_path}, &clock);
+  if (!opened) {
+    spdlog::error("{}", opened.error().message);
+    return 1;
+  }
+  store::Store& store = **opened;
+
+  if (config.seed_path) {
+    Result<store::SeedData> seed = admin::LoadSeedFile(*config.seed_path, random);
+    if (!seed) {
+      spdlog::error("--seed {}", seed.error().message);
+      return 1;
+    }
+    Result<store::SeedReport> report = store.ApplySeed(*seed);
+    if (!report) {
+      spdlog::error("--seed {}: not applied: {}", *config.seed_path, report.error().message);
+      return 1;
+    }
+    spdlog::info("seed {} applied: {}", *config.seed_path, admin::DescribeSeedReport(*report));
+  }
+  Result<std::vector<std::string>> regions = store.Regions();
+  if (!regions) {
+    spdlog::error("{}", regions.error().message);
+    return 1;
+  }
+  if (regions->empty()) *regions = admin::DefaultRegions();
+
+  api::Router router;
+  mna::RegisterMnaActions(router, store);
+  billing::RegisterBillingActions(router, store);
+
+  auth::Authenticator authenticator(
+      {.signature_clock_skew_seconds_max = config.signature_clock_skew_seconds_max}, &clock,
+      [&store](std::string_view secret_id) -> Result<std::optional<auth::Credential>> {
+        Result<std::optional<store::CredentialRecord>> found = store.FindCredential(secret_id);
+        if (!found) return tl::unexpected(found.error());
+        if (!found->has_value()) return std::nullopt;
+        return auth::Credential{std::move((*found)->secret_key), std::move((*found)->principal)};
+      });
+  api::Gateway gateway({.rate_limit_per_second = config.rate_limit_per_second}, &router,
+                       &authenticator, &random, &clock, *regions);
+
+  int threads = config.io_threads > 0 ? config.io_threads
+                                      : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  boost::asio::io_context io(threads);
+  http::ServerOptions server_options;
+  SplitHostPort(config.listen, &server_options.host, &server_options.port);
+  http::Server server(io, server_options,
+                      [&gateway](http::HttpRequest request, http::Responder respond) {
+                        gateway.Handle(std::move(request), std::move(respond));
+                      });
+  Result<uint16_t> port = server.Start();
+  if (!port) {
+    spdlog::error("{}", port.error().message);
+    return 1;
+  }
+
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&server](const boost::system::error_code& error, int signal_number) {
+    if (error) return;
+    spdlog::info("signal {}: finishing in-flight requests, then stopping", signal_number);
+    server.Stop();
+  });
+
+  std::string host = server_options.host.find(':') != std::string::npos ? "[" + server_options.host + "]"
+                                                                        : server_options.host;
+  std::cout << "mnad listening on http://" << host << ":" << *port << std::endl;
+  spdlog::info("store: SQLite {} (WAL, synchronous=FULL); {} I/O threads; regions: {}", db_path, threads,
+               regions->size());
+  spdlog::info("call it like any Tencent Cloud endpoint, e.g. the Node SDK with profile.httpProfile = "
+               "{{endpoint: \"{}:{}\", protocol: \"http://\"}} and a key from the seed",
+               host, *port);
+
+  std::vector<std::thread> workers;
+  for (int i = 1; i < threads; ++i) workers.emplace_back([&io] { io.run(); });
+  io.run();
+  for (std::thread& worker : workers) worker.join();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace
+}  // namespace mnad::app
+
+int main(int argc, char** argv) {
+  int exit_code = 0;
+  std::optional<mnad::app::Config> config = mnad::app::ParseConfig(argc, argv, &exit_code);
+  if (!config) return exit_code;
+  // Logs go to stderr so that stdout carries only the listen line.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("mnad"));
+  return mnad::app::Run(*config);
+}

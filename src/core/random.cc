@@ -1,0 +1,42 @@
+#include "core/random.h"
+
+#include <random>
+
+#include <fmt/format.h>
+
+namespace mnad {
+
+std::string Random::Uuid() {
+  uint64_t high = Next64();
+  uint64_t low = Next64();
+  high = (high & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;  // version 4
+  low = (low & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;    // RFC 4122 variant
+  return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", high >> 32, (high >> 16) & 0xffff,
+                     high & 0xffff, low >> 48, low & 0xffffffffffffULL);
+}
+
+std::string Random::LowerAlnum(int length) {
+  static constexpr char kAlphabet[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+  std::string out;
+  out.reserve(length);
+  for (int i = 0; i < length; ++i) out.push_back(kAlphabet[Next64() % 36]);
+  return out;
+}
+
+uint64_t SystemRandom::Next64() {
+  thread_local std::mt19937_64 generator([] {
+    std::random_device device;
+    return (static_cast<uint64_t>(device()) << 32) ^ device();
+  }());
+  return generator();
+}
+
+uint64_t SequenceRandom::Next64() {
+  // splitmix64: a full-period sequence, good enough for distinct test ids.
+  uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+}  // namespace mnad

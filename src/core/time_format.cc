@@ -1,0 +1,100 @@
+#include "core/time_format.h"
+
+#include <charconv>
+#include <chrono>
+
+#include <fmt/format.h>
+
+namespace mnad {
+namespace {
+
+using std::chrono::days;
+using std::chrono::sys_days;
+using std::chrono::year_month_day;
+
+struct Civil {
+  int year;
+  unsigned month, day;
+  int64_t seconds_of_day;
+};
+
+Civil ToCivil(int64_t unix_seconds) {
+  int64_t day_count = unix_seconds / 86400;
+  int64_t rest = unix_seconds % 86400;
+  if (rest < 0) {
+    rest += 86400;
+    --day_count;
+  }
+  year_month_day ymd{sys_days{days{day_count}}};
+  return {static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+          static_cast<unsigned>(ymd.day()), rest};
+}
+
+bool ParseDigits(std::string_view text, size_t pos, size_t count, int* out) {
+  if (pos + count > text.size()) return false;
+  for (size_t i = pos; i < pos + count; ++i) {
+    if (text[i] < '0' || text[i] > '9') return false;
+  }
+  std::from_chars(text.data() + pos, text.data() + pos + count, *out);
+  return true;
+}
+
+}  // namespace
+
+std::string UtcDate(int64_t unix_seconds) {
+  Civil c = ToCivil(unix_seconds);
+  return fmt::format("{:04}-{:02}-{:02}", c.year, c.month, c.day);
+}
+
+std::string FormatRfc3339(int64_t unix_seconds) {
+  Civil c = ToCivil(unix_seconds);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", c.year, c.month, c.day,
+                     c.seconds_of_day / 3600, c.seconds_of_day / 60 % 60, c.seconds_of_day % 60);
+}
+
+std::string FormatBillingTime(int64_t unix_seconds) {
+  Civil c = ToCivil(unix_seconds);
+  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", c.year, c.month, c.day,
+                     c.seconds_of_day / 3600, c.seconds_of_day / 60 % 60, c.seconds_of_day % 60);
+}
+
+std::optional<int64_t> ParseRfc3339(std::string_view text) {
+  int year, month, day, hour, minute, second;
+  if (text.size() < 20 || !ParseDigits(text, 0, 4, &year) || text[4] != '-' ||
+      !ParseDigits(text, 5, 2, &month) || text[7] != '-' || !ParseDigits(text, 8, 2, &day) ||
+      (text[10] != 'T' && text[10] != 't') || !ParseDigits(text, 11, 2, &hour) ||
+      text[13] != ':' || !ParseDigits(text, 14, 2, &minute) || text[16] != ':' ||
+      !ParseDigits(text, 17, 2, &second)) {
+    return std::nullopt;
+  }
+  year_month_day ymd{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
+                     std::chrono::day{static_cast<unsigned>(day)}};
+  if (!ymd.ok() || hour > 23 || minute > 59 || second > 60) return std::nullopt;
+  size_t pos = 19;
+  if (pos < text.size() && text[pos] == '.') {
+    ++pos;
+    size_t digits_start = pos;
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
+    if (pos == digits_start) return std::nullopt;
+  }
+  int64_t offset_seconds = 0;
+  if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z')) {
+    ++pos;
+  } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
+    int offset_hours, offset_minutes;
+    if (!ParseDigits(text, pos + 1, 2, &offset_hours) || pos + 3 >= text.size() ||
+        text[pos + 3] != ':' || !ParseDigits(text, pos + 4, 2, &offset_minutes) ||
+        offset_hours > 23 || offset_minutes > 59) {
+      return std::nullopt;
+    }
+    offset_seconds = (offset_hours * 3600 + offset_minutes * 60) * (text[pos] == '+' ? 1 : -1);
+    pos += 6;
+  } else {
+    return std::nullopt;
+  }
+  if (pos != text.size()) return std::nullopt;
+  int64_t day_count = sys_days{ymd}.time_since_epoch().count();
+  return day_count * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
+}
+
+}  // namespace mnad

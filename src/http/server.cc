@@ -1,0 +1,232 @@
+#include "http/server.h"
+
+#include <chrono>
+#include <optional>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+
+namespace mnad::http {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+// One connection. Lives on its own strand; every member is touched only from
+// that strand.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, Server* server, const ServerOptions& options,
+          const HttpHandler& handler)
+      : stream_(std::move(socket)), server_(server), options_(options), handler_(handler) {}
+
+  ~Session() { server_->Unregister(this); }
+
+  void Start() { net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->WaitForRequest(); }); }
+
+  // Called at shutdown: an idle connection closes now, a busy one after its
+  // reply is written.
+  void Stop() {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      self->closing_ = true;
+      if (self->state_ == State::kIdle) self->stream_.socket().close();
+    });
+  }
+
+ private:
+  enum class State { kIdle, kReading, kProcessing, kWriting };
+
+  void WaitForRequest() {
+    if (closing_) return Close();
+    if (buffer_.size() > 0) return ReadHeader();
+    state_ = State::kIdle;
+    stream_.expires_after(std::chrono::seconds(options_.idle_timeout_seconds));
+    stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](
+                                                       beast::error_code error, size_t bytes) {
+      if (error) return self->Close();
+      self->buffer_.commit(bytes);
+      self->ReadHeader();
+    });
+  }
+
+  void ReadHeader() {
+    state_ = State::kReading;
+    parser_.emplace();
+    parser_->header_limit(options_.header_bytes_max);
+    parser_->body_limit(options_.body_bytes_max);
+    stream_.expires_after(std::chrono::seconds(options_.header_timeout_seconds));
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             [self = shared_from_this()](beast::error_code error, size_t) {
+                               self->OnHeader(error);
+                             });
+  }
+
+  void OnHeader(beast::error_code error) {
+    if (error == bhttp::error::header_limit) return RefuseTooLarge();
+    if (error) return Close();
+    boost::optional<uint64_t> length = parser_->content_length();
+    if (length && *length > options_.body_bytes_max) return RefuseTooLarge();
+    if (parser_->is_done()) return Dispatch();
+    stream_.expires_after(std::chrono::seconds(options_.body_timeout_seconds));
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = shared_from_this()](beast::error_code read_error, size_t) {
+                        if (read_error == bhttp::error::body_limit) return self->RefuseTooLarge();
+                        if (read_error) return self->Close();
+                        self->Dispatch();
+                      });
+  }
+
+  // The unread rest of the request makes the connection unusable, so the
+  // reply is followed by a close.
+  void RefuseTooLarge() {
+    HttpRequest request;
+    request.too_large = true;
+    if (parser_ && parser_->is_header_done()) FillHeaders(parser_->get(), &request);
+    closing_ = true;
+    keep_alive_ = false;
+    Process(std::move(request));
+  }
+
+  static void FillHeaders(const bhttp::request<bhttp::string_body>& message, HttpRequest* request) {
+    request->method = std::string(message.method_string());
+    request->target = std::string(message.target());
+    request->headers.reserve(8);
+    for (const auto& field : message) {
+      std::string name(field.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      request->headers.emplace_back(std::move(name), std::string(field.value()));
+    }
+  }
+
+  void Dispatch() {
+    bhttp::request<bhttp::string_body> message = parser_->release();
+    keep_alive_ = message.keep_alive();
+    version_ = message.version();
+    HttpRequest request;
+    FillHeaders(message, &request);
+    request.body = std::move(message.body());
+    Process(std::move(request));
+  }
+
+  void Process(HttpRequest request) {
+    state_ = State::kProcessing;
+    stream_.expires_never();
+    // The handler may answer from another thread (the store's writer); the
+    // guard keeps the io_context running until the reply is posted back.
+    auto guard = net::make_work_guard(stream_.get_executor());
+    handler_(std::move(request),
+             [self = shared_from_this(), guard = std::move(guard)](HttpResponse response) mutable {
+               net::post(self->stream_.get_executor(),
+                         [self, response = std::move(response)]() mutable {
+                           self->Write(std::move(response));
+                         });
+               guard.reset();
+             });
+  }
+
+  void Write(HttpResponse response) {
+    state_ = State::kWriting;
+    auto message = std::make_shared<bhttp::response<bhttp::string_body>>(
+        static_cast<bhttp::status>(response.status), version_ == 0 ? 11 : version_);
+    message->set(bhttp::field::content_type, response.content_type);
+    for (auto& [name, value] : response.headers) message->set(name, value);
+    message->body() = std::move(response.body);
+    bool keep_alive = keep_alive_ && !closing_ && !server_->stopping();
+    message->keep_alive(keep_alive);
+    message->prepare_payload();
+    stream_.expires_after(std::chrono::seconds(options_.body_timeout_seconds));
+    bhttp::async_write(stream_, *message,
+                       [self = shared_from_this(), message, keep_alive](beast::error_code error,
+                                                                       size_t) {
+                         if (error || !keep_alive) return self->Close();
+                         self->WaitForRequest();
+                       });
+  }
+
+  void Close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.socket().close(ignored);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  Server* server_;
+  const ServerOptions& options_;
+  const HttpHandler& handler_;
+  State state_ = State::kIdle;
+  bool keep_alive_ = true;
+  bool closing_ = false;
+  unsigned version_ = 11;
+};
+
+Server::Server(net::io_context& io, ServerOptions options, HttpHandler handler)
+    : io_(io), options_(std::move(options)), handler_(std::move(handler)), acceptor_(io) {}
+
+Server::~Server() = default;
+
+Result<uint16_t> Server::Start() {
+  beast::error_code error;
+  tcp::endpoint endpoint(net::ip::make_address(options_.host, error), options_.port);
+  if (error) return Fail(ErrorCode::kInternalError, "invalid listen address " + options_.host);
+  acceptor_.open(endpoint.protocol(), error);
+  if (!error) acceptor_.set_option(net::socket_base::reuse_address(true), error);
+  if (!error) acceptor_.bind(endpoint, error);
+  if (!error) acceptor_.listen(net::socket_base::max_listen_connections, error);
+  if (error) {
+    return Fail(ErrorCode::kInternalError, "cannot listen on " + options_.host + ":" +
+                                               std::to_string(options_.port) + ": " +
+                                               error.message());
+  }
+  Accept();
+  return acceptor_.local_endpoint().port();
+}
+
+void Server::Accept() {
+  acceptor_.async_accept(net::make_strand(io_), [this](beast::error_code error, tcp::socket socket) {
+    if (error) {
+      if (error == net::error::operation_aborted || stopping_) return;
+      spdlog::warn("accept failed: {}", error.message());
+    } else {
+      socket.set_option(tcp::no_delay(true), error);
+      auto session = std::make_shared<Session>(std::move(socket), this, options_, handler_);
+      Register(session);
+      session->Start();
+    }
+    if (!stopping_) Accept();
+  });
+}
+
+void Server::Register(const std::shared_ptr<Session>& session) {
+  std::lock_guard lock(sessions_mutex_);
+  sessions_[session.get()] = session;
+}
+
+void Server::Unregister(Session* session) {
+  std::lock_guard lock(sessions_mutex_);
+  sessions_.erase(session);
+}
+
+void Server::Stop() {
+  if (stopping_.exchange(true)) return;
+  net::post(io_, [this] {
+    beast::error_code ignored;
+    acceptor_.close(ignored);
+  });
+  std::vector<std::shared_ptr<Session>> live;
+  {
+    std::lock_guard lock(sessions_mutex_);
+    for (auto& [raw, weak] : sessions_) {
+      if (auto session = weak.lock()) live.push_back(std::move(session));
+    }
+  }
+  for (auto& session : live) session->Stop();
+}
+
+}  // namespace mnad::http

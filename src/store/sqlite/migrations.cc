@@ -1,0 +1,129 @@
+#include "store/sqlite/migrations.h"
+
+#include <string>
+#include <vector>
+
+namespace mnad::store::sqlite {
+namespace {
+
+// Append new steps; never edit a released one.
+const std::vector<std::string>& Steps() {
+  static const std::vector<std::string> steps = {
+      // 1: accounts, keys, sub-users, regions, prices, vouchers, devices,
+      // hardware, and the money journal.
+      R"sql(
+CREATE TABLE accounts (
+  uin TEXT PRIMARY KEY,
+  app_id INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  identity_verified INTEGER NOT NULL,
+  service_authorized INTEGER NOT NULL,
+  suspended INTEGER NOT NULL,
+  vendor_name TEXT,
+  balance_fen INTEGER NOT NULL CHECK (balance_fen >= 0),
+  created_ms INTEGER NOT NULL
+) STRICT;
+CREATE TABLE sub_users (
+  uin TEXT PRIMARY KEY,
+  account_uin TEXT NOT NULL REFERENCES accounts(uin),
+  name TEXT NOT NULL,
+  allowed_actions TEXT NOT NULL,
+  payment_allowed INTEGER NOT NULL
+) STRICT;
+CREATE TABLE api_keys (
+  secret_id TEXT PRIMARY KEY,
+  secret_key TEXT NOT NULL,
+  account_uin TEXT NOT NULL REFERENCES accounts(uin),
+  sub_user_uin TEXT REFERENCES sub_users(uin),
+  enabled INTEGER NOT NULL DEFAULT 1,
+  created_ms INTEGER NOT NULL
+) STRICT;
+CREATE TABLE regions (region TEXT PRIMARY KEY) STRICT;
+CREATE TABLE prices (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  license_fen INTEGER NOT NULL CHECK (license_fen >= 0),
+  flow_20g_fen INTEGER NOT NULL CHECK (flow_20g_fen >= 0),
+  flow_50g_fen INTEGER NOT NULL CHECK (flow_50g_fen >= 0),
+  flow_100g_fen INTEGER NOT NULL CHECK (flow_100g_fen >= 0),
+  flow_500g_fen INTEGER NOT NULL CHECK (flow_500g_fen >= 0)
+) STRICT;
+CREATE TABLE vouchers (
+  voucher_id TEXT PRIMARY KEY,
+  account_uin TEXT NOT NULL REFERENCES accounts(uin),
+  cash INTEGER NOT NULL,
+  nominal_fen INTEGER NOT NULL CHECK (nominal_fen >= 0),
+  balance_fen INTEGER NOT NULL CHECK (balance_fen >= 0),
+  threshold_fen INTEGER NOT NULL CHECK (threshold_fen >= 0),
+  begin_unix INTEGER NOT NULL,
+  end_unix INTEGER NOT NULL,
+  products TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('unUsed', 'used', 'cancel', 'overdue'))
+) STRICT;
+CREATE INDEX vouchers_by_account ON vouchers(account_uin);
+CREATE TABLE devices (
+  device_id TEXT PRIMARY KEY,
+  account_uin TEXT NOT NULL REFERENCES accounts(uin),
+  name TEXT NOT NULL,
+  license_pay_mode INTEGER NOT NULL CHECK (license_pay_mode IN (0, 1)),
+  remark TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  UNIQUE (account_uin, name)
+) STRICT;
+CREATE TABLE hardware (
+  hardware_id TEXT PRIMARY KEY,
+  vendor_uin TEXT NOT NULL REFERENCES accounts(uin),
+  sn TEXT NOT NULL,
+  license_charging_mode INTEGER NOT NULL CHECK (license_charging_mode IN (1, 2, 3)),
+  description TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  UNIQUE (vendor_uin, sn)
+) STRICT;
+CREATE TABLE journal (
+  entry_id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at_ms INTEGER NOT NULL,
+  account_uin TEXT NOT NULL REFERENCES accounts(uin),
+  voucher_id TEXT,
+  delta_fen INTEGER NOT NULL,
+  balance_after_fen INTEGER NOT NULL CHECK (balance_after_fen >= 0),
+  reason TEXT NOT NULL,
+  order_id TEXT
+) STRICT;
+CREATE INDEX journal_by_account ON journal(account_uin);
+)sql",
+  };
+  return steps;
+}
+
+}  // namespace
+
+int LatestSchemaVersion() { return static_cast<int>(Steps().size()); }
+
+Result<void> Migrate(Connection& connection) {
+  int version = 0;
+  {
+    Result<Statement> query = connection.Prepare("PRAGMA user_version");
+    if (!query) return tl::unexpected(query.error());
+    Result<bool> row = query->Step();
+    if (!row) return tl::unexpected(row.error());
+    version = static_cast<int>(query->Int(0));
+  }
+  if (version > LatestSchemaVersion()) {
+    return Fail(ErrorCode::kInternalError,
+                "the database has schema version " + std::to_string(version) +
+                    ", newer than this mnad (" + std::to_string(LatestSchemaVersion()) +
+                    "); upgrade mnad");
+  }
+  for (int step = version; step < LatestSchemaVersion(); ++step) {
+    std::string script = "BEGIN IMMEDIATE;" + Steps()[step] +
+                         "PRAGMA user_version=" + std::to_string(step + 1) + "; COMMIT;";
+    Result<void> applied = connection.Exec(script);
+    if (!applied) {
+      (void)connection.Exec("ROLLBACK");
+      return Fail(ErrorCode::kInternalError, "schema migration " + std::to_string(step + 1) +
+                                                 " failed: " + applied.error().message);
+    }
+  }
+  return {};
+}
+
+}  // namespace mnad::store::sqlite

@@ -1,0 +1,392 @@
+'use strict';
+// Shared harness for the SDK conformance suite: starts a real mnad on an
+// ephemeral port with a fresh data directory, builds official SDK clients
+// pointed at it, and offers a raw TC3 signer for requests the SDK cannot make
+// (other HTTP methods, malformed Authorization headers, response-header checks).
+//
+// Every test file owns its server(s): start in before(), stop in after() and
+// assert the graceful-shutdown exit code there.
+
+const assert = require('node:assert/strict');
+const { spawn } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+// Required module by module: loading the package index pulls in ~260 services.
+// These are the same classes as tencentcloud.mna.v20210119.Client etc.
+const { Client: MnaClient } = require('tencentcloud-sdk-nodejs/tencentcloud/services/mna/v20210119/mna_client');
+const { Client: BillingClient } = require('tencentcloud-sdk-nodejs/tencentcloud/services/billing/v20180709/billing_client');
+const { CommonClient } = require('tencentcloud-sdk-nodejs/tencentcloud/common/common_client');
+
+const REPO_ROOT = path.resolve(__dirname, '../..');
+const MNAD_BIN = process.env.MNAD_BIN
+  ? path.resolve(REPO_ROOT, process.env.MNAD_BIN)
+  : path.resolve(__dirname, '../../build/mnad');
+const SEED_PATH = path.join(__dirname, 'fixtures', 'seed.json');
+const SEED = JSON.parse(fs.readFileSync(SEED_PATH, 'utf8'));
+
+const MNA_VERSION = '2021-01-19';
+const BILLING_VERSION = '2018-07-09';
+const DEFAULT_REGION = 'ap-guangzhou';
+const START_TIMEOUT_MS = 10_000;
+const STOP_TIMEOUT_MS = 10_000;
+// SDK default is 60 s; a hung server should fail a test quickly instead.
+const REQUEST_TIMEOUT_SECONDS = 20;
+// The default per-caller limit (20/s per action, as Tencent documents) could
+// trip in a file that fires many calls in a row with the same key; the
+// conformance servers raise it so that only rate_limit.test.js tests limiting.
+const CONFORMANCE_ARGS = ['--rate-limit-per-second', '1000'];
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// ---------------------------------------------------------------- seed data
+
+function account(name) {
+  const a = SEED.accounts.find((x) => x.name === name);
+  if (!a) throw new Error(`fixture has no account named ${name}`);
+  return a;
+}
+
+// Credentials of an account's first root key, or of a sub-user's first key.
+function cred(accountName, subUserName) {
+  const a = account(accountName);
+  let keys = a.keys;
+  if (subUserName !== undefined) {
+    const u = a.sub_users.find((x) => x.name === subUserName);
+    if (!u) throw new Error(`fixture account ${accountName} has no sub-user ${subUserName}`);
+    keys = u.keys;
+  }
+  return { secretId: keys[0].secret_id, secretKey: keys[0].secret_key };
+}
+
+const KEYS = {
+  acmeRoot: cred('acme'),
+  acmeMnaOps: cred('acme', 'mna-ops'), // ["mna:*"]
+  acmeAdmin: cred('acme', 'admin'), // ["*"]
+  acmeFinance: cred('acme', 'finance'), // ["billing:DescribeAccountBalance"]
+  globexRoot: cred('globex'),
+  frozenRoot: cred('frozen'), // suspended account
+  rateRoot: cred('ratelimited'),
+  rateSub: cred('ratelimited', 'rate-sub'),
+  fleetRoot: cred('fleet'), // 100 devices
+  unknown: { secretId: 'AKIDsdkNoSuchKey000000000000000000001', secretKey: 'whatever-secret-0000000000000000001' },
+};
+
+// ---------------------------------------------------------------- server
+
+// Starts mnad and resolves once it printed its listening line.
+// Returns {port, endpoint, baseUrl, proc, dataDir, output(), stop()}.
+// stop() sends SIGTERM and resolves to {code, signal}; it is idempotent.
+async function startServer({ seed = SEED_PATH, extraArgs = CONFORMANCE_ARGS, bin = MNAD_BIN } = {}) {
+  if (!fs.existsSync(bin)) {
+    throw new Error(`mnad binary not found at ${bin} (set MNAD_BIN or build it first)`);
+  }
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mnad-sdk-'));
+  const args = ['--listen', '127.0.0.1:0', '--data-dir', dataDir, '--seed', seed, ...extraArgs];
+  const proc = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout.setEncoding('utf8');
+  proc.stderr.setEncoding('utf8');
+  proc.stderr.on('data', (d) => { stderr += d; });
+
+  const exited = new Promise((resolve) => {
+    proc.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+
+  let port;
+  try {
+    port = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new Error(`mnad did not print its listening line within ${START_TIMEOUT_MS} ms\n` +
+          `args: ${args.join(' ')}\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+      }, START_TIMEOUT_MS);
+      proc.stdout.on('data', (d) => {
+        stdout += d;
+        const m = /mnad listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
+        if (m) {
+          clearTimeout(timer);
+          resolve(Number(m[1]));
+        }
+      });
+      proc.once('error', (e) => {
+        clearTimeout(timer);
+        reject(new Error(`cannot spawn ${bin}: ${e.message}`));
+      });
+      exited.then(({ code, signal }) => {
+        clearTimeout(timer);
+        reject(new Error(`mnad exited before listening (code ${code}, signal ${signal})\n` +
+          `args: ${args.join(' ')}\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+      });
+    });
+  } catch (e) {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    throw e;
+  }
+  // Keep draining stdout so the pipe never fills up.
+  proc.stdout.on('data', () => {});
+
+  let stopped = null;
+  async function stop() {
+    if (stopped) return stopped;
+    stopped = (async () => {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+      let timer;
+      const result = await Promise.race([
+        exited,
+        new Promise((resolve) => {
+          timer = setTimeout(() => resolve(null), STOP_TIMEOUT_MS);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (result === null) {
+        proc.kill('SIGKILL');
+        await exited;
+        throw new Error(`mnad did not exit within ${STOP_TIMEOUT_MS} ms of SIGTERM\nstderr:\n${stderr}`);
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      return result;
+    })();
+    return stopped;
+  }
+
+  return {
+    port,
+    endpoint: `127.0.0.1:${port}`,
+    baseUrl: `http://127.0.0.1:${port}/`,
+    proc,
+    dataDir,
+    output: () => ({ stdout, stderr }),
+    stop,
+  };
+}
+
+// Stops the server and asserts a graceful exit (code 0, no signal).
+async function stopAndAssertClean(server) {
+  if (!server) return;
+  const { code, signal } = await server.stop();
+  const { stderr } = server.output();
+  assert.equal(signal, null, `mnad was killed by ${signal}\nstderr:\n${stderr.slice(-4000)}`);
+  assert.equal(code, 0, `mnad exited with code ${code} after SIGTERM\nstderr:\n${stderr.slice(-4000)}`);
+}
+
+// ---------------------------------------------------------------- SDK clients
+
+function clientConfig(port, credential, opts = {}) {
+  const {
+    region = DEFAULT_REGION,
+    reqMethod = 'POST',
+    signMethod,
+    language,
+    headers,
+  } = opts;
+  const profile = {
+    httpProfile: {
+      endpoint: `127.0.0.1:${port}`,
+      protocol: 'http://',
+      reqMethod,
+      reqTimeout: REQUEST_TIMEOUT_SECONDS,
+    },
+  };
+  if (headers) profile.httpProfile.headers = headers;
+  if (signMethod) profile.signMethod = signMethod;
+  if (language) profile.language = language;
+  return { credential: { ...credential }, region, profile };
+}
+
+// opts: {region ('' to omit X-TC-Region), reqMethod 'POST'|'GET',
+//        signMethod 'TC3-HMAC-SHA256'|'HmacSHA256'|'HmacSHA1', language, headers}
+function mnaClient(port, credential = KEYS.acmeRoot, opts = {}) {
+  return new MnaClient(clientConfig(port, credential, opts));
+}
+
+function billingClient(port, credential = KEYS.acmeRoot, opts = {}) {
+  return new BillingClient(clientConfig(port, credential, opts));
+}
+
+// A generic client for any service/version: commonClient(port, cred, {version}).
+function commonClient(port, credential = KEYS.acmeRoot, opts = {}) {
+  const { version, defaultEndpoint = 'mna.tencentcloudapi.com', ...rest } = opts;
+  assert.ok(version, 'commonClient needs opts.version');
+  return new CommonClient(defaultEndpoint, version, clientConfig(port, credential, rest));
+}
+
+// ---------------------------------------------------------------- assertions
+
+// Awaits a promise that must reject with a TencentCloudSDKHttpException whose
+// .code equals `code`; checks .requestId is a non-empty string and, if given,
+// that the message contains every string in `messageIncludes`.
+// Returns the error for further checks.
+async function expectCode(promise, code, { messageIncludes = [] } = {}) {
+  let result;
+  try {
+    result = await promise;
+  } catch (err) {
+    assert.equal(err.code, code,
+      `expected error code ${code}, got code=${err.code} httpCode=${err.httpCode} message=${JSON.stringify(err.message)}`);
+    assert.equal(typeof err.requestId, 'string', 'error requestId must be a string');
+    assert.ok(err.requestId.length > 0, 'error requestId must not be empty');
+    const includes = Array.isArray(messageIncludes) ? messageIncludes : [messageIncludes];
+    for (const s of includes) {
+      assert.ok(err.message.includes(s), `error message ${JSON.stringify(err.message)} should mention ${JSON.stringify(s)}`);
+    }
+    return err;
+  }
+  assert.fail(`expected error ${code}, but the call succeeded: ${JSON.stringify(result)}`);
+}
+
+function assertRequestId(response) {
+  assert.equal(typeof response.RequestId, 'string', 'RequestId must be a string');
+  assert.match(response.RequestId, UUID_RE, 'RequestId must be a uuid');
+}
+
+// ---------------------------------------------------------------- clock skew
+
+// Runs fn with the global clock (Date.now and argument-less new Date(), which
+// is what the SDK's TC3 signer uses) shifted by offsetMs; always restores it.
+async function withClockOffset(offsetMs, fn) {
+  const RealDate = globalThis.Date;
+  class ShiftedDate extends RealDate {
+    constructor(...args) {
+      if (args.length === 0) super(RealDate.now() + offsetMs);
+      else super(...args);
+    }
+    static now() {
+      return RealDate.now() + offsetMs;
+    }
+  }
+  globalThis.Date = ShiftedDate;
+  try {
+    return await fn();
+  } finally {
+    globalThis.Date = RealDate;
+  }
+}
+
+// ---------------------------------------------------------------- raw TC3
+
+function sha256Hex(data) {
+  return crypto.createHash('sha256').update(data).digest('hex');
+}
+
+function hmac(key, msg, encoding) {
+  return crypto.createHmac('sha256', key).update(msg).digest(encoding);
+}
+
+// Builds a TC3-HMAC-SHA256 Authorization value exactly as the SDKs do
+// (SignedHeaders content-type;host; host signed without the port).
+function tc3Authorization({
+  method, query = '', contentType, host = '127.0.0.1', body = '', timestamp,
+  service = 'mna', secretId, secretKey,
+}) {
+  const canonicalRequest = [
+    method, '/', query,
+    `content-type:${contentType}\nhost:${host}\n`,
+    'content-type;host',
+    sha256Hex(body),
+  ].join('\n');
+  const date = new Date(timestamp * 1000).toISOString().slice(0, 10);
+  const scope = `${date}/${service}/tc3_request`;
+  const stringToSign = ['TC3-HMAC-SHA256', String(timestamp), scope, sha256Hex(canonicalRequest)].join('\n');
+  const kDate = hmac('TC3' + secretKey, date);
+  const kService = hmac(kDate, service);
+  const kSigning = hmac(kService, 'tc3_request');
+  const signature = hmac(kSigning, stringToSign, 'hex');
+  return `TC3-HMAC-SHA256 Credential=${secretId}/${scope}, SignedHeaders=content-type;host, Signature=${signature}`;
+}
+
+// A hand-made TC3 request through the global fetch.
+// Options: method, action, version, region, body (string), query (raw,
+// already encoded), credential, contentType, headers (extra / overrides),
+// authorization (replaces the computed one), signedBody (sign this instead of
+// body), timestamp.
+// Resolves to {status, headers, text, json} (json null when unparsable).
+async function rawTc3(port, {
+  method = 'POST',
+  action,
+  version = MNA_VERSION,
+  region = DEFAULT_REGION,
+  body,
+  query = '',
+  credential = KEYS.acmeRoot,
+  contentType,
+  headers = {},
+  authorization,
+  signedBody,
+  timestamp = Math.floor(Date.now() / 1000),
+} = {}) {
+  const hasBody = method !== 'GET' && method !== 'HEAD';
+  if (body === undefined) body = hasBody ? '{}' : '';
+  if (contentType === undefined) contentType = hasBody ? 'application/json' : 'application/x-www-form-urlencoded';
+  const auth = authorization !== undefined ? authorization : tc3Authorization({
+    method,
+    query,
+    contentType,
+    body: signedBody !== undefined ? signedBody : body,
+    timestamp,
+    secretId: credential.secretId,
+    secretKey: credential.secretKey,
+  });
+  const h = {
+    'Content-Type': contentType,
+    'X-TC-Action': action,
+    'X-TC-Version': version,
+    'X-TC-Timestamp': String(timestamp),
+    Authorization: auth,
+  };
+  if (region) h['X-TC-Region'] = region;
+  Object.assign(h, headers);
+  for (const k of Object.keys(h)) if (h[k] === undefined || h[k] === null) delete h[k];
+  const url = `http://127.0.0.1:${port}/` + (query ? `?${query}` : '');
+  const res = await fetch(url, { method, headers: h, body: hasBody ? body : undefined });
+  const text = await res.text();
+  let json = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = null;
+  }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+// Asserts a raw reply is the documented error envelope with `code`.
+function assertRawError(reply, code) {
+  assert.equal(reply.status, 200, `HTTP status must be 200, body: ${reply.text.slice(0, 500)}`);
+  assert.equal(reply.headers.get('content-type'), 'application/json');
+  assert.ok(reply.json && reply.json.Response, `body must be {"Response":...}, got ${reply.text.slice(0, 500)}`);
+  const r = reply.json.Response;
+  assert.ok(r.Error, `expected an Error in ${reply.text.slice(0, 500)}`);
+  assert.equal(r.Error.Code, code, `expected ${code}, got ${r.Error.Code}: ${r.Error.Message}`);
+  assert.equal(typeof r.Error.Message, 'string');
+  assert.equal(typeof r.RequestId, 'string');
+  assert.ok(r.RequestId.length > 0);
+  return r;
+}
+
+module.exports = {
+  MNAD_BIN,
+  SEED,
+  SEED_PATH,
+  KEYS,
+  MNA_VERSION,
+  BILLING_VERSION,
+  DEFAULT_REGION,
+  CONFORMANCE_ARGS,
+  UUID_RE,
+  account,
+  cred,
+  startServer,
+  stopAndAssertClean,
+  mnaClient,
+  billingClient,
+  commonClient,
+  expectCode,
+  assertRequestId,
+  withClockOffset,
+  tc3Authorization,
+  rawTc3,
+  assertRawError,
+};
