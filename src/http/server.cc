@@ -67,7 +67,11 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnHeader(beast::error_code error) {
-    if (error == bhttp::error::header_limit) return RefuseTooLarge();
+    // Beast reports a declared Content-Length above the body limit while
+    // reading the header, as body_limit.
+    if (error == bhttp::error::header_limit || error == bhttp::error::body_limit) {
+      return RefuseTooLarge();
+    }
     if (error) return Close();
     boost::optional<uint64_t> length = parser_->content_length();
     if (length && *length > options_.body_bytes_max) return RefuseTooLarge();
@@ -89,6 +93,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (parser_ && parser_->is_header_done()) FillHeaders(parser_->get(), &request);
     closing_ = true;
     keep_alive_ = false;
+    linger_ = true;
     Process(std::move(request));
   }
 
@@ -143,9 +148,30 @@ class Session : public std::enable_shared_from_this<Session> {
     bhttp::async_write(stream_, *message,
                        [self = shared_from_this(), message, keep_alive](beast::error_code error,
                                                                        size_t) {
+                         if (!error && self->linger_) return self->Linger();
                          if (error || !keep_alive) return self->Close();
                          self->WaitForRequest();
                        });
+  }
+
+  // After refusing an oversized request the client may still be sending its
+  // body; closing now would reset the connection and lose the reply. Stop
+  // sending, then read and discard for a bounded time and amount.
+  void Linger() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(std::chrono::seconds(kLingerSeconds));
+    DiscardInput();
+  }
+
+  void DiscardInput() {
+    buffer_.consume(buffer_.size());
+    stream_.async_read_some(buffer_.prepare(64 * 1024), [self = shared_from_this()](
+                                                            beast::error_code error, size_t bytes) {
+      self->lingered_bytes_ += bytes;
+      if (error || self->lingered_bytes_ > kLingerBytesMax) return self->Close();
+      self->DiscardInput();
+    });
   }
 
   void Close() {
@@ -163,7 +189,11 @@ class Session : public std::enable_shared_from_this<Session> {
   State state_ = State::kIdle;
   bool keep_alive_ = true;
   bool closing_ = false;
+  bool linger_ = false;
+  uint64_t lingered_bytes_ = 0;
   unsigned version_ = 11;
+  static constexpr int kLingerSeconds = 5;
+  static constexpr uint64_t kLingerBytesMax = 64ull * 1024 * 1024;
 };
 
 Server::Server(net::io_context& io, ServerOptions options, HttpHandler handler)
