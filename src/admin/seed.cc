@@ -1,12 +1,12 @@
 #include "admin/seed.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <boost/json.hpp>
 #include <fstream>
 #include <set>
 #include <sstream>
-
-#include <boost/json.hpp>
-#include <fmt/format.h>
 
 #include "auth/permissions.h"
 #include "core/time_format.h"
@@ -27,11 +27,13 @@ struct SeedError {
 }
 
 bool IsDigits(std::string_view text) {
-  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return !text.empty() &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 bool IsPrintable(std::string_view text) {
-  return std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x20 && c != 0x7f; });
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return static_cast<unsigned char>(c) >= 0x20 && c != 0x7f; });
 }
 
 // Reads the fields of one JSON object; Finish() rejects keys nobody read.
@@ -49,12 +51,14 @@ class Fields {
     return value;
   }
 
-  std::string String(std::string_view key, bool required, std::string fallback = "", size_t length_max = 256) {
+  std::string String(std::string_view key, bool required, std::string fallback = "",
+                     size_t length_max = 256) {
     const json::value* value = Get(key, required);
     if (value == nullptr) return fallback;
     if (!value->is_string()) Reject(Path(key), "must be a string");
     std::string text(value->get_string());
-    if (text.size() > length_max) Reject(Path(key), fmt::format("must be at most {} bytes", length_max));
+    if (text.size() > length_max)
+      Reject(Path(key), fmt::format("must be at most {} bytes", length_max));
     if (!IsPrintable(text)) Reject(Path(key), "must not contain control characters");
     return text;
   }
@@ -71,7 +75,8 @@ class Fields {
     if (value == nullptr) return fallback;
     if (!value->is_int64()) Reject(Path(key), "must be an integer");
     int64_t number = value->get_int64();
-    if (number < min || number > max) Reject(Path(key), fmt::format("must be between {} and {}", min, max));
+    if (number < min || number > max)
+      Reject(Path(key), fmt::format("must be between {} and {}", min, max));
     return number;
   }
 
@@ -99,7 +104,8 @@ class Fields {
       std::string item_path = fmt::format("{}[{}]", Path(key), i);
       if (!(*array)[i].is_string()) Reject(item_path, "must be a string");
       std::string text((*array)[i].get_string());
-      if (text.empty() || text.size() > 256 || !IsPrintable(text)) Reject(item_path, "must be a non-empty printable string");
+      if (text.empty() || text.size() > 256 || !IsPrintable(text))
+        Reject(item_path, "must be a non-empty printable string");
       items.push_back(std::move(text));
     }
     return items;
@@ -107,11 +113,14 @@ class Fields {
 
   void Finish() const {
     for (const auto& member : *object_) {
-      if (!seen_.contains(std::string(member.key()))) Reject(Path(member.key()), "is not a known field");
+      if (!seen_.contains(std::string(member.key())))
+        Reject(Path(member.key()), "is not a known field");
     }
   }
 
-  std::string Path(std::string_view key) const { return path_.empty() ? std::string(key) : path_ + "." + std::string(key); }
+  std::string Path(std::string_view key) const {
+    return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
+  }
 
  private:
   const json::object* object_;
@@ -151,7 +160,8 @@ std::string Uin(Fields& fields, SeenIds& seen) {
   return uin;
 }
 
-store::SubUserRecord ParseSubUser(const json::value& value, const std::string& path, SeenIds& seen) {
+store::SubUserRecord ParseSubUser(const json::value& value, const std::string& path,
+                                  SeenIds& seen) {
   Fields fields(value, path);
   store::SubUserRecord sub_user;
   sub_user.uin = Uin(fields, seen);
@@ -159,7 +169,9 @@ store::SubUserRecord ParseSubUser(const json::value& value, const std::string& p
   sub_user.allowed_actions = fields.StringList("allowed_actions", true);
   for (size_t i = 0; i < sub_user.allowed_actions.size(); ++i) {
     bool valid = auth::IsValidActionGrant(sub_user.allowed_actions[i]);
-    if (!valid) Reject(fmt::format("{}.allowed_actions[{}]", path, i), "must be service:Action, service:* or *");
+    if (!valid)
+      Reject(fmt::format("{}.allowed_actions[{}]", path, i),
+             "must be service:Action, service:* or *");
   }
   sub_user.payment_allowed = fields.Bool("payment_allowed", false, false);
   sub_user.keys = ParseKeys(fields, path, seen);
@@ -167,7 +179,8 @@ store::SubUserRecord ParseSubUser(const json::value& value, const std::string& p
   return sub_user;
 }
 
-store::VoucherRecord ParseVoucher(const json::value& value, const std::string& path, SeenIds& seen) {
+store::VoucherRecord ParseVoucher(const json::value& value, const std::string& path,
+                                  SeenIds& seen) {
   Fields fields(value, path);
   store::VoucherRecord voucher;
   voucher.voucher_id = fields.String("voucher_id", true, "", 64);
@@ -177,22 +190,25 @@ store::VoucherRecord ParseVoucher(const json::value& value, const std::string& p
   constexpr int64_t kFenMax = 1'000'000'000'000;  // ten billion CNY: a sanity bound
   voucher.nominal_fen = fields.Integer("nominal_fen", true, 0, 0, kFenMax);
   voucher.balance_fen = fields.Integer("balance_fen", false, voucher.nominal_fen, 0, kFenMax);
-  if (voucher.balance_fen > voucher.nominal_fen) Reject(fields.Path("balance_fen"), "must not exceed nominal_fen");
+  if (voucher.balance_fen > voucher.nominal_fen)
+    Reject(fields.Path("balance_fen"), "must not exceed nominal_fen");
   voucher.threshold_fen = fields.Integer("threshold_fen", false, 0, 0, kFenMax);
   voucher.begin_unix = fields.Time("begin_time");
   voucher.end_unix = fields.Time("end_time");
-  if (voucher.end_unix < voucher.begin_unix) Reject(fields.Path("end_time"), "must not be before begin_time");
+  if (voucher.end_unix < voucher.begin_unix)
+    Reject(fields.Path("end_time"), "must not be before begin_time");
   voucher.products = fields.StringList("products", false);
   if (voucher.products.empty()) voucher.products = {"mna"};
   voucher.status = fields.String("status", false, "unUsed");
   static const std::set<std::string> kStatuses = {"unUsed", "used", "cancel", "overdue"};
-  if (!kStatuses.contains(voucher.status)) Reject(fields.Path("status"), "must be one of unUsed, used, cancel, overdue");
+  if (!kStatuses.contains(voucher.status))
+    Reject(fields.Path("status"), "must be one of unUsed, used, cancel, overdue");
   fields.Finish();
   return voucher;
 }
 
-std::string IdOrGenerated(Fields& fields, std::string_view key, std::string_view prefix, Random& random,
-                          std::set<std::string>& seen_ids, SeenIds& seen) {
+std::string IdOrGenerated(Fields& fields, std::string_view key, std::string_view prefix,
+                          Random& random, std::set<std::string>& seen_ids, SeenIds& seen) {
   std::string id = fields.String(key, false, "", 64);
   if (id.empty()) {
     if (fields.Get(key, false) != nullptr) Reject(fields.Path(key), "must not be empty");
@@ -205,7 +221,8 @@ std::string IdOrGenerated(Fields& fields, std::string_view key, std::string_view
   return id;
 }
 
-store::SeedAccount ParseAccount(const json::value& value, const std::string& path, Random& random, SeenIds& seen) {
+store::SeedAccount ParseAccount(const json::value& value, const std::string& path, Random& random,
+                                SeenIds& seen) {
   Fields fields(value, path);
   store::SeedAccount seed;
   store::AccountRecord& account = seed.account;
@@ -215,7 +232,8 @@ store::SeedAccount ParseAccount(const json::value& value, const std::string& pat
   account.identity_verified = fields.Bool("identity_verified", false, false);
   account.service_authorized = fields.Bool("service_authorized", false, false);
   account.suspended = fields.Bool("suspended", false, false);
-  if (const json::value* vendor = fields.Get("vendor", false); vendor != nullptr && !vendor->is_null()) {
+  if (const json::value* vendor = fields.Get("vendor", false);
+      vendor != nullptr && !vendor->is_null()) {
     Fields vendor_fields(*vendor, fields.Path("vendor"));
     account.vendor_name = vendor_fields.String("name", true);
     if (account.vendor_name->empty()) Reject(vendor_fields.Path("name"), "must not be empty");
@@ -226,21 +244,25 @@ store::SeedAccount ParseAccount(const json::value& value, const std::string& pat
 
   const json::array* sub_users = fields.Array("sub_users", false);
   for (size_t i = 0; i < sub_users->size(); ++i) {
-    seed.sub_users.push_back(ParseSubUser((*sub_users)[i], fmt::format("{}.sub_users[{}]", path, i), seen));
+    seed.sub_users.push_back(
+        ParseSubUser((*sub_users)[i], fmt::format("{}.sub_users[{}]", path, i), seen));
   }
   const json::array* vouchers = fields.Array("vouchers", false);
   for (size_t i = 0; i < vouchers->size(); ++i) {
-    seed.vouchers.push_back(ParseVoucher((*vouchers)[i], fmt::format("{}.vouchers[{}]", path, i), seen));
+    seed.vouchers.push_back(
+        ParseVoucher((*vouchers)[i], fmt::format("{}.vouchers[{}]", path, i), seen));
   }
   std::set<std::string> device_names;
   const json::array* devices = fields.Array("devices", false);
   for (size_t i = 0; i < devices->size(); ++i) {
     Fields device_fields((*devices)[i], fmt::format("{}.devices[{}]", path, i));
     store::DeviceRecord device;
-    device.device_id = IdOrGenerated(device_fields, "device_id", "mna-", random, seen.device_ids, seen);
+    device.device_id =
+        IdOrGenerated(device_fields, "device_id", "mna-", random, seen.device_ids, seen);
     device.name = device_fields.String("name", true, "", 128);
     if (device.name.empty()) Reject(device_fields.Path("name"), "must not be empty");
-    if (!device_names.insert(device.name).second) Reject(device_fields.Path("name"), "duplicates another device's name in this account");
+    if (!device_names.insert(device.name).second)
+      Reject(device_fields.Path("name"), "duplicates another device's name in this account");
     device.license_pay_mode = device_fields.Integer("license_pay_mode", false, 0, 0, 1);
     device.remark = device_fields.String("remark", false);
     device_fields.Finish();
@@ -250,12 +272,15 @@ store::SeedAccount ParseAccount(const json::value& value, const std::string& pat
   const json::array* hardware = fields.Array("hardware", false);
   for (size_t i = 0; i < hardware->size(); ++i) {
     Fields hardware_fields((*hardware)[i], fmt::format("{}.hardware[{}]", path, i));
-    if (!account.vendor_name) Reject(hardware_fields.Path("sn"), "hardware needs a vendor account (vendor is null)");
+    if (!account.vendor_name)
+      Reject(hardware_fields.Path("sn"), "hardware needs a vendor account (vendor is null)");
     store::HardwareRecord record;
-    record.hardware_id = IdOrGenerated(hardware_fields, "hardware_id", "cpe-", random, seen.hardware_ids, seen);
+    record.hardware_id =
+        IdOrGenerated(hardware_fields, "hardware_id", "cpe-", random, seen.hardware_ids, seen);
     record.sn = hardware_fields.String("sn", true, "", 128);
     if (record.sn.empty()) Reject(hardware_fields.Path("sn"), "must not be empty");
-    if (!serial_numbers.insert(record.sn).second) Reject(hardware_fields.Path("sn"), "duplicates another SN of this vendor");
+    if (!serial_numbers.insert(record.sn).second)
+      Reject(hardware_fields.Path("sn"), "duplicates another SN of this vendor");
     record.license_charging_mode = hardware_fields.Integer("license_charging_mode", true, 1, 1, 3);
     record.description = hardware_fields.String("description", false);
     hardware_fields.Finish();
@@ -272,10 +297,14 @@ store::Prices ParsePrices(const json::value& value) {
   prices.license_fen = fields.Integer("license_fen", false, prices.license_fen, 0, kPriceMax);
   if (const json::value* flow = fields.Get("flow_packages_fen", false); flow != nullptr) {
     Fields flow_fields(*flow, "prices.flow_packages_fen");
-    prices.flow_package_20g_fen = flow_fields.Integer("DEVICE_1_FLOW_20G", false, prices.flow_package_20g_fen, 0, kPriceMax);
-    prices.flow_package_50g_fen = flow_fields.Integer("DEVICE_2_FLOW_50G", false, prices.flow_package_50g_fen, 0, kPriceMax);
-    prices.flow_package_100g_fen = flow_fields.Integer("DEVICE_3_FLOW_100G", false, prices.flow_package_100g_fen, 0, kPriceMax);
-    prices.flow_package_500g_fen = flow_fields.Integer("DEVICE_5_FLOW_500G", false, prices.flow_package_500g_fen, 0, kPriceMax);
+    prices.flow_package_20g_fen =
+        flow_fields.Integer("DEVICE_1_FLOW_20G", false, prices.flow_package_20g_fen, 0, kPriceMax);
+    prices.flow_package_50g_fen =
+        flow_fields.Integer("DEVICE_2_FLOW_50G", false, prices.flow_package_50g_fen, 0, kPriceMax);
+    prices.flow_package_100g_fen = flow_fields.Integer("DEVICE_3_FLOW_100G", false,
+                                                       prices.flow_package_100g_fen, 0, kPriceMax);
+    prices.flow_package_500g_fen = flow_fields.Integer("DEVICE_5_FLOW_500G", false,
+                                                       prices.flow_package_500g_fen, 0, kPriceMax);
     flow_fields.Finish();
   }
   fields.Finish();
@@ -286,17 +315,18 @@ store::Prices ParsePrices(const json::value& value) {
 
 const std::vector<std::string>& DefaultRegions() {
   static const std::vector<std::string> regions = {
-      "ap-bangkok",   "ap-beijing",  "ap-chengdu",      "ap-chongqing",    "ap-guangzhou",
-      "ap-hongkong",  "ap-jakarta",  "ap-mumbai",       "ap-nanjing",      "ap-seoul",
-      "ap-shanghai",  "ap-shanghai-fsi", "ap-shenzhen-fsi", "ap-singapore", "ap-tokyo",
-      "eu-frankfurt", "na-ashburn",  "na-siliconvalley", "na-toronto",     "sa-saopaulo"};
+      "ap-bangkok",   "ap-beijing",      "ap-chengdu",       "ap-chongqing", "ap-guangzhou",
+      "ap-hongkong",  "ap-jakarta",      "ap-mumbai",        "ap-nanjing",   "ap-seoul",
+      "ap-shanghai",  "ap-shanghai-fsi", "ap-shenzhen-fsi",  "ap-singapore", "ap-tokyo",
+      "eu-frankfurt", "na-ashburn",      "na-siliconvalley", "na-toronto",   "sa-saopaulo"};
   return regions;
 }
 
 Result<store::SeedData> ParseSeed(std::string_view text, Random& random) {
   json::error_code error;
   json::value root = json::parse(text, error);
-  if (error) return Fail(ErrorCode::kInvalidParameterValue, "seed: not valid JSON: " + error.message());
+  if (error)
+    return Fail(ErrorCode::kInvalidParameterValue, "seed: not valid JSON: " + error.message());
   try {
     Fields fields(root, "");
     store::SeedData seed;
@@ -306,23 +336,30 @@ Result<store::SeedData> ParseSeed(std::string_view text, Random& random) {
       std::vector<std::string> regions = fields.StringList("regions", false);
       for (size_t i = 0; i < regions.size(); ++i) {
         const std::string& region = regions[i];
-        bool valid = std::all_of(region.begin(), region.end(), [](char c) { return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '-'; });
-        if (!valid) Reject(fmt::format("regions[{}]", i), "must be a region name such as ap-guangzhou");
+        bool valid = std::all_of(region.begin(), region.end(), [](char c) {
+          return std::islower(static_cast<unsigned char>(c)) ||
+                 std::isdigit(static_cast<unsigned char>(c)) || c == '-';
+        });
+        if (!valid)
+          Reject(fmt::format("regions[{}]", i), "must be a region name such as ap-guangzhou");
       }
       if (regions.empty()) Reject("regions", "must name at least one region");
       seed.regions = std::move(regions);
     }
-    if (const json::value* prices = fields.Get("prices", false); prices != nullptr) seed.prices = ParsePrices(*prices);
+    if (const json::value* prices = fields.Get("prices", false); prices != nullptr)
+      seed.prices = ParsePrices(*prices);
     SeenIds seen;
     const json::array* accounts = fields.Array("accounts", false);
     for (size_t i = 0; i < accounts->size(); ++i) {
-      seed.accounts.push_back(ParseAccount((*accounts)[i], fmt::format("accounts[{}]", i), random, seen));
+      seed.accounts.push_back(
+          ParseAccount((*accounts)[i], fmt::format("accounts[{}]", i), random, seen));
     }
     fields.Finish();
     return seed;
   } catch (const SeedError& rejected) {
-    return Fail(ErrorCode::kInvalidParameterValue,
-                (rejected.path.empty() ? std::string("seed") : rejected.path) + ": " + rejected.message);
+    return Fail(
+        ErrorCode::kInvalidParameterValue,
+        (rejected.path.empty() ? std::string("seed") : rejected.path) + ": " + rejected.message);
   }
 }
 
@@ -340,9 +377,10 @@ std::string DescribeSeedReport(const store::SeedReport& report) {
   auto part = [](std::string_view name, const store::SeedReport::Count& count) {
     return fmt::format("{}: {} created, {} skipped", name, count.created, count.skipped);
   };
-  return fmt::format("{}; {}; {}; {}; {}; {}", part("accounts", report.accounts), part("keys", report.keys),
-                     part("sub_users", report.sub_users), part("vouchers", report.vouchers),
-                     part("devices", report.devices), part("hardware", report.hardware));
+  return fmt::format("{}; {}; {}; {}; {}; {}", part("accounts", report.accounts),
+                     part("keys", report.keys), part("sub_users", report.sub_users),
+                     part("vouchers", report.vouchers), part("devices", report.devices),
+                     part("hardware", report.hardware));
 }
 
 }  // namespace mnad::admin

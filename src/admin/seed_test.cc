@@ -1,9 +1,9 @@
 #include "admin/seed.h"
 
+#include <gtest/gtest.h>
+
 #include <fstream>
 #include <sstream>
-
-#include <gtest/gtest.h>
 
 namespace mnad::admin {
 namespace {
@@ -49,9 +49,10 @@ TEST(SeedTest, ParsesTheDemoSeedOfTheSeedFormatDocument) {
 
 TEST(SeedTest, GeneratesMissingDeviceAndHardwareIds) {
   SequenceRandom random(1);
-  Result<store::SeedData> seed = ParseSeed(R"({"version":1,"accounts":[{"uin":"1","app_id":1,"name":"a",
+  Result<store::SeedData> seed =
+      ParseSeed(R"({"version":1,"accounts":[{"uin":"1","app_id":1,"name":"a",
       "vendor":{"name":"v"},"devices":[{"name":"d"}],"hardware":[{"sn":"S","license_charging_mode":1}]}]})",
-                                           random);
+                random);
   ASSERT_TRUE(seed.has_value()) << seed.error().message;
   EXPECT_TRUE(seed->accounts[0].devices[0].device_id.starts_with("mna-"));
   EXPECT_EQ(seed->accounts[0].devices[0].device_id.size(), 14u);
@@ -59,17 +60,21 @@ TEST(SeedTest, GeneratesMissingDeviceAndHardwareIds) {
 }
 
 TEST(SeedTest, ErrorsNameTheJsonPath) {
-  EXPECT_EQ(ErrorOf(R"({"version":1,"accounts":[{"uin":"1","app_id":1,"name":"a"},{"uin":"2","app_id":1,"name":"b",
+  EXPECT_EQ(
+      ErrorOf(
+          R"({"version":1,"accounts":[{"uin":"1","app_id":1,"name":"a"},{"uin":"2","app_id":1,"name":"b",
       "vouchers":[{"voucher_id":"v","nominal_fen":1,"begin_time":"2026-01-01T00:00:00Z","end_time":"soon"}]}]})"),
-            "accounts[1].vouchers[0].end_time: not an RFC 3339 time");
-  EXPECT_EQ(ErrorOf(R"({"version":1,"accounts":[{"uin":"1","app_id":1,"name":"a","colour":"red"}]})"),
-            "accounts[0].colour: is not a known field");
+      "accounts[1].vouchers[0].end_time: not an RFC 3339 time");
+  EXPECT_EQ(
+      ErrorOf(R"({"version":1,"accounts":[{"uin":"1","app_id":1,"name":"a","colour":"red"}]})"),
+      "accounts[0].colour: is not a known field");
   EXPECT_EQ(ErrorOf(R"({"version":2})"), "version: must be between 1 and 1");
   EXPECT_EQ(ErrorOf(R"({"accounts":[]})"), "version: is required");
   EXPECT_EQ(ErrorOf(R"({"version":1,"accounts":[{"uin":"x1","app_id":1,"name":"a"}]})"),
             "accounts[0].uin: must be a string of digits");
-  EXPECT_EQ(ErrorOf(R"({"version":1,"accounts":[{"uin":"1","app_id":1,"name":"a","balance_fen":-1}]})"),
-            "accounts[0].balance_fen: must be between 0 and 1000000000000");
+  EXPECT_EQ(
+      ErrorOf(R"({"version":1,"accounts":[{"uin":"1","app_id":1,"name":"a","balance_fen":-1}]})"),
+      "accounts[0].balance_fen: must be between 0 and 1000000000000");
   EXPECT_EQ(ErrorOf(R"({"version":1,"accounts":[{"uin":"1","app_id":1,"name":"a","sub_users":[
       {"uin":"2","name":"s","allowed_actions":["mna"]}]}]})"),
             "accounts[0].sub_users[0].allowed_actions[0]: must be service:Action, service:* or *");

@@ -4,10 +4,9 @@
 // error code from a non-200 reply. Thread-safe: pure functions.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <string>
 #include <string_view>
-
-#include <boost/json/object.hpp>
 
 #include "core/error.h"
 #include "http/types.h"

@@ -46,9 +46,9 @@ Result<FormParams> ParseUrlEncoded(std::string_view text) {
       bool ok = Decode(pair.substr(0, equals), &name);
       if (ok && equals != std::string_view::npos) ok = Decode(pair.substr(equals + 1), &value);
       if (!ok) {
-        return Fail(ErrorCode::kInvalidParameter,
-                    "The form parameter `" + std::string(pair.substr(0, 64)) +
-                        "` has an invalid percent-encoding.");
+        return Fail(ErrorCode::kInvalidParameter, "The form parameter `" +
+                                                      std::string(pair.substr(0, 64)) +
+                                                      "` has an invalid percent-encoding.");
       }
       params.emplace_back(std::move(name), std::move(value));
     }

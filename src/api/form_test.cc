@@ -8,7 +8,9 @@ namespace {
 TEST(FormTest, DecodesPercentEscapesAndPlus) {
   Result<FormParams> form = ParseUrlEncoded("DeviceId=mna-a%27b&Keyword=two+words%20x&Empty=&Flag");
   ASSERT_TRUE(form.has_value());
-  EXPECT_EQ(*form, (FormParams{{"DeviceId", "mna-a'b"}, {"Keyword", "two words x"}, {"Empty", ""}, {"Flag", ""}}));
+  EXPECT_EQ(*form,
+            (FormParams{
+                {"DeviceId", "mna-a'b"}, {"Keyword", "two words x"}, {"Empty", ""}, {"Flag", ""}}));
 }
 
 TEST(FormTest, KeepsOrderAndSkipsEmptyPairs) {

@@ -11,8 +11,8 @@ namespace {
 
 // Parameters of the legacy signature that are not the action's own.
 constexpr std::string_view kV1CommonParams[] = {
-    "Action", "Version",  "Region",          "Timestamp", "Nonce",        "SecretId",
-    "Signature", "SignatureMethod", "Token", "Language", "RequestClient"};
+    "Action",    "Version",         "Region", "Timestamp", "Nonce",        "SecretId",
+    "Signature", "SignatureMethod", "Token",  "Language",  "RequestClient"};
 
 bool IsV1CommonParam(std::string_view name) {
   return std::find(std::begin(kV1CommonParams), std::end(kV1CommonParams), name) !=
@@ -27,7 +27,8 @@ std::string_view MediaType(std::string_view content_type) {
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
          });
 }
 
@@ -60,7 +61,8 @@ void Gateway::Handle(http::HttpRequest request, http::Responder respond) {
   std::string request_id = random_->Uuid();
   std::string trace_id(auth::FindHeader(request.headers, "x-tc-traceid").value_or(""));
   Result<void> dispatched = Dispatch(request, request_id, trace_id, respond);
-  if (!dispatched) respond(MakeReply(ErrorBody(dispatched.error(), request_id), request_id, trace_id));
+  if (!dispatched)
+    respond(MakeReply(ErrorBody(dispatched.error(), request_id), request_id, trace_id));
 }
 
 Result<void> Gateway::Dispatch(const http::HttpRequest& request, const std::string& request_id,
@@ -76,7 +78,8 @@ Result<void> Gateway::Dispatch(const http::HttpRequest& request, const std::stri
   size_t question = request.target.find('?');
   std::string_view target(request.target);
   std::string_view path = target.substr(0, question);
-  std::string_view raw_query = question == std::string_view::npos ? "" : target.substr(question + 1);
+  std::string_view raw_query =
+      question == std::string_view::npos ? "" : target.substr(question + 1);
   std::string_view content_type =
       MediaType(auth::FindHeader(request.headers, "content-type").value_or(""));
   bool has_authorization = !auth::FindHeader(request.headers, "authorization").value_or("").empty();
@@ -103,9 +106,10 @@ Result<void> Gateway::Dispatch(const http::HttpRequest& request, const std::stri
     return Fail(ErrorCode::kInvalidRequest,
                 "multipart/form-data bodies are not accepted by any action of this server.");
   } else {
-    return Fail(ErrorCode::kInvalidParameter,
-                "The Content-Type `" + std::string(content_type) +
-                    "` is not supported; use application/json or application/x-www-form-urlencoded.");
+    return Fail(
+        ErrorCode::kInvalidParameter,
+        "The Content-Type `" + std::string(content_type) +
+            "` is not supported; use application/json or application/x-www-form-urlencoded.");
   }
 
   // Common parameters: headers with TC3, form fields with the legacy signature.
@@ -120,7 +124,7 @@ Result<void> Gateway::Dispatch(const http::HttpRequest& request, const std::stri
     region = FindValue(form, "Region");
   }
 
-  auth::SignedRequest signed_request{request.method, path, raw_query, request.body,
+  auth::SignedRequest signed_request{request.method,   path, raw_query, request.body,
                                      &request.headers, &form};
   Result<auth::Authenticated> authenticated = authenticator_->Authenticate(signed_request);
   if (!authenticated) return tl::unexpected(authenticated.error());
@@ -129,10 +133,12 @@ Result<void> Gateway::Dispatch(const http::HttpRequest& request, const std::stri
   }
 
   if (action.empty()) {
-    return Fail(ErrorCode::kMissingParameter, "The request is missing a required parameter `Action`.");
+    return Fail(ErrorCode::kMissingParameter,
+                "The request is missing a required parameter `Action`.");
   }
   if (version.empty()) {
-    return Fail(ErrorCode::kMissingParameter, "The request is missing a required parameter `Version`.");
+    return Fail(ErrorCode::kMissingParameter,
+                "The request is missing a required parameter `Version`.");
   }
   Result<const ActionDef*> found = router_->Find(version, action);
   if (!found) return tl::unexpected(found.error());
@@ -148,7 +154,8 @@ Result<void> Gateway::Dispatch(const http::HttpRequest& request, const std::stri
   }
 
   if (region.empty() && definition.region_required) {
-    return Fail(ErrorCode::kMissingParameter, "The request is missing a required parameter `Region`.");
+    return Fail(ErrorCode::kMissingParameter,
+                "The request is missing a required parameter `Region`.");
   }
   if (!region.empty() && !regions_.contains(region)) {
     return Fail(ErrorCode::kUnsupportedRegion,
@@ -170,13 +177,13 @@ Result<void> Gateway::Dispatch(const http::HttpRequest& request, const std::stri
   }
 
   CallContext context{principal, definition.service, definition.action, region, request_id};
-  definition.handler(context, *params,
-                     [respond = std::move(respond), request_id, trace_id](
-                         Result<boost::json::object> result) {
-                       std::string body = result ? SuccessBody(std::move(*result), request_id)
-                                                 : ErrorBody(result.error(), request_id);
-                       respond(MakeReply(std::move(body), request_id, trace_id));
-                     });
+  definition.handler(
+      context, *params,
+      [respond = std::move(respond), request_id, trace_id](Result<boost::json::object> result) {
+        std::string body = result ? SuccessBody(std::move(*result), request_id)
+                                  : ErrorBody(result.error(), request_id);
+        respond(MakeReply(std::move(body), request_id, trace_id));
+      });
   return {};
 }
 

@@ -1,7 +1,8 @@
 #include "api/gateway.h"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+
+#include <boost/json.hpp>
 
 #include "auth/crypto.h"
 #include "auth/tc3.h"
@@ -21,55 +22,66 @@ class GatewayTest : public ::testing::Test {
   GatewayTest()
       : clock_(kNow * 1000),
         random_(7),
-        authenticator_({}, &clock_, [](std::string_view id) -> Result<std::optional<auth::Credential>> {
-          auth::Credential credential{kKey, {}};
-          credential.principal.account_uin = "100";
-          if (id == kSubId) {
-            credential.principal.sub_user_uin = "101";
-            credential.principal.allowed_actions = {"billing:*"};
-          } else if (id == kFrozenId) {
-            credential.principal.account_suspended = true;
-          } else if (id != kRootId) {
-            return std::nullopt;
-          }
-          return credential;
-        }) {
-    router_.Add({.service = "mna",
-                 .version = "2021-01-19",
-                 .action = "GetDevicePayMode",
-                 .params = {ParamSpec::ArrayOf("DeviceIdList", ParamSpec::String("")).Required().Items(1, 100)},
-                 .region_required = true,
-                 .rate_limit_per_second = 2,
-                 .handler = [this](const CallContext& context, const ParamObject& params, ActionReply reply) {
-                   ++handled_;
-                   last_region_ = context.region;
-                   reply(boost::json::object{{"Count", params.GetStringList("DeviceIdList").size()}});
-                 }});
-    gateway_ = std::make_unique<Gateway>(GatewayOptions{}, &router_, &authenticator_, &random_, &clock_,
-                                         std::vector<std::string>{"ap-guangzhou"});
+        authenticator_({}, &clock_,
+                       [](std::string_view id) -> Result<std::optional<auth::Credential>> {
+                         auth::Credential credential{kKey, {}};
+                         credential.principal.account_uin = "100";
+                         if (id == kSubId) {
+                           credential.principal.sub_user_uin = "101";
+                           credential.principal.allowed_actions = {"billing:*"};
+                         } else if (id == kFrozenId) {
+                           credential.principal.account_suspended = true;
+                         } else if (id != kRootId) {
+                           return std::nullopt;
+                         }
+                         return credential;
+                       }) {
+    router_.Add(
+        {.service = "mna",
+         .version = "2021-01-19",
+         .action = "GetDevicePayMode",
+         .params =
+             {ParamSpec::ArrayOf("DeviceIdList", ParamSpec::String("")).Required().Items(1, 100)},
+         .region_required = true,
+         .rate_limit_per_second = 2,
+         .handler = [this](const CallContext& context, const ParamObject& params,
+                           ActionReply reply) {
+           ++handled_;
+           last_region_ = context.region;
+           reply(boost::json::object{{"Count", params.GetStringList("DeviceIdList").size()}});
+         }});
+    gateway_ = std::make_unique<Gateway>(GatewayOptions{}, &router_, &authenticator_, &random_,
+                                         &clock_, std::vector<std::string>{"ap-guangzhou"});
   }
 
-  http::HttpRequest Signed(std::string body, std::string secret_id = kRootId, std::string region = "ap-guangzhou",
-                           std::string action = "GetDevicePayMode", std::string version = "2021-01-19") {
+  http::HttpRequest Signed(std::string body, std::string secret_id = kRootId,
+                           std::string region = "ap-guangzhou",
+                           std::string action = "GetDevicePayMode",
+                           std::string version = "2021-01-19") {
     http::HttpRequest request;
     request.method = "POST";
     request.target = "/";
     request.body = std::move(body);
     std::string date = UtcDate(kNow);
-    auth::Tc3CanonicalParts parts{"POST", "/", "", "content-type:application/json\nhost:127.0.0.1\n",
-                                  "content-type;host", auth::HexLower(auth::Sha256(request.body))};
+    auth::Tc3CanonicalParts parts{"POST",
+                                  "/",
+                                  "",
+                                  "content-type:application/json\nhost:127.0.0.1\n",
+                                  "content-type;host",
+                                  auth::HexLower(auth::Sha256(request.body))};
     std::string signature = auth::Tc3Signature(
         auth::Tc3SigningKey(kKey, date, "127"),
         auth::Tc3StringToSign(std::to_string(kNow), date, "127", auth::Tc3CanonicalRequest(parts)));
-    request.headers = {{"host", "127.0.0.1:8080"},
-                       {"content-type", "application/json"},
-                       {"x-tc-action", action},
-                       {"x-tc-version", version},
-                       {"x-tc-timestamp", std::to_string(kNow)},
-                       {"x-tc-traceid", "trace-1"},
-                       {"authorization", "TC3-HMAC-SHA256 Credential=" + secret_id + "/" + date +
-                                             "/127/tc3_request, SignedHeaders=content-type;host, Signature=" +
-                                             signature}};
+    request.headers = {
+        {"host", "127.0.0.1:8080"},
+        {"content-type", "application/json"},
+        {"x-tc-action", action},
+        {"x-tc-version", version},
+        {"x-tc-timestamp", std::to_string(kNow)},
+        {"x-tc-traceid", "trace-1"},
+        {"authorization",
+         "TC3-HMAC-SHA256 Credential=" + secret_id + "/" + date +
+             "/127/tc3_request, SignedHeaders=content-type;host, Signature=" + signature}};
     if (!region.empty()) request.headers.emplace_back("x-tc-region", region);
     return request;
   }
@@ -77,7 +89,8 @@ class GatewayTest : public ::testing::Test {
   // Runs a request and returns Response.Error.Code, or "" on success.
   std::string Call(http::HttpRequest request) {
     http::HttpResponse response;
-    gateway_->Handle(std::move(request), [&response](http::HttpResponse reply) { response = std::move(reply); });
+    gateway_->Handle(std::move(request),
+                     [&response](http::HttpResponse reply) { response = std::move(reply); });
     EXPECT_EQ(response.status, 200);
     EXPECT_EQ(response.content_type, "application/json");
     boost::json::value body = boost::json::parse(response.body);
@@ -129,14 +142,30 @@ TEST_F(GatewayTest, OversizedRequestsAreRequestSizeLimitExceeded) {
   EXPECT_EQ(handled_, 0);
 }
 
+TEST_F(GatewayTest, BodiesMustBeJsonOrForm) {
+  http::HttpRequest xml = Signed("<x/>");
+  for (auto& header : xml.headers) {
+    if (header.first == "content-type") header.second = "text/xml";
+  }
+  EXPECT_EQ(Call(std::move(xml)), "InvalidParameter");
+  http::HttpRequest multipart = Signed("--b--");
+  for (auto& header : multipart.headers) {
+    if (header.first == "content-type") header.second = "multipart/form-data; boundary=b";
+  }
+  EXPECT_EQ(Call(std::move(multipart)), "InvalidRequest");
+  EXPECT_EQ(handled_, 0);
+}
+
 TEST_F(GatewayTest, RoutesByVersionAndAction) {
   EXPECT_EQ(Call(Signed("{}", kRootId, "ap-guangzhou", "NoSuchThing")), "InvalidAction");
-  EXPECT_EQ(Call(Signed("{}", kRootId, "ap-guangzhou", "GetDevicePayMode", "2099-01-01")), "NoSuchVersion");
+  EXPECT_EQ(Call(Signed("{}", kRootId, "ap-guangzhou", "GetDevicePayMode", "2099-01-01")),
+            "NoSuchVersion");
 }
 
 TEST_F(GatewayTest, RegionIsRequiredAndMustBeConfigured) {
   EXPECT_EQ(Call(Signed(R"({"DeviceIdList":["a"]})", kRootId, "")), "MissingParameter");
-  EXPECT_EQ(Call(Signed(R"({"DeviceIdList":["a"]})", kRootId, "xx-nowhere-1")), "UnsupportedRegion");
+  EXPECT_EQ(Call(Signed(R"({"DeviceIdList":["a"]})", kRootId, "xx-nowhere-1")),
+            "UnsupportedRegion");
   EXPECT_EQ(handled_, 0);
 }
 
@@ -161,7 +190,8 @@ TEST_F(GatewayTest, SubUserWithoutTheActionIsAuthFailureUnauthorizedOperation) {
 }
 
 TEST_F(GatewayTest, UnknownKeyIsSecretIdNotFound) {
-  EXPECT_EQ(Call(Signed(R"({"DeviceIdList":["a"]})", "AKIDnobody")), "AuthFailure.SecretIdNotFound");
+  EXPECT_EQ(Call(Signed(R"({"DeviceIdList":["a"]})", "AKIDnobody")),
+            "AuthFailure.SecretIdNotFound");
 }
 
 }  // namespace

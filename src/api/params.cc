@@ -1,33 +1,46 @@
 #include "api/params.h"
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <charconv>
 #include <cmath>
 #include <map>
-
-#include <boost/json.hpp>
 
 namespace mnad::api {
 namespace json = boost::json;
 
 std::string ParamTypeName(ParamType type) {
   switch (type) {
-    case ParamType::kString: return "String";
-    case ParamType::kInteger: return "Integer";
-    case ParamType::kBoolean: return "Boolean";
-    case ParamType::kFloat: return "Float";
-    case ParamType::kArray: return "Array";
-    case ParamType::kObject: return "Object";
+    case ParamType::kString:
+      return "String";
+    case ParamType::kInteger:
+      return "Integer";
+    case ParamType::kBoolean:
+      return "Boolean";
+    case ParamType::kFloat:
+      return "Float";
+    case ParamType::kArray:
+      return "Array";
+    case ParamType::kObject:
+      return "Object";
   }
   return "String";
 }
 
 // --- schema builders -------------------------------------------------------
 
-ParamSpec ParamSpec::String(std::string name) { return {.name = std::move(name), .type = ParamType::kString}; }
-ParamSpec ParamSpec::Integer(std::string name) { return {.name = std::move(name), .type = ParamType::kInteger}; }
-ParamSpec ParamSpec::Boolean(std::string name) { return {.name = std::move(name), .type = ParamType::kBoolean}; }
-ParamSpec ParamSpec::Float(std::string name) { return {.name = std::move(name), .type = ParamType::kFloat}; }
+ParamSpec ParamSpec::String(std::string name) {
+  return {.name = std::move(name), .type = ParamType::kString};
+}
+ParamSpec ParamSpec::Integer(std::string name) {
+  return {.name = std::move(name), .type = ParamType::kInteger};
+}
+ParamSpec ParamSpec::Boolean(std::string name) {
+  return {.name = std::move(name), .type = ParamType::kBoolean};
+}
+ParamSpec ParamSpec::Float(std::string name) {
+  return {.name = std::move(name), .type = ParamType::kFloat};
+}
 ParamSpec ParamSpec::ArrayOf(std::string name, ParamSpec element) {
   ParamSpec spec{.name = std::move(name), .type = ParamType::kArray};
   spec.element.push_back(std::move(element));
@@ -38,11 +51,29 @@ ParamSpec ParamSpec::Object(std::string name, std::vector<ParamSpec> fields) {
   spec.fields = std::move(fields);
   return spec;
 }
-ParamSpec ParamSpec::Required() && { required = true; return std::move(*this); }
-ParamSpec ParamSpec::Length(size_t min, size_t max) && { length_min = min; length_max = max; return std::move(*this); }
-ParamSpec ParamSpec::Range(int64_t min, int64_t max) && { integer_min = min; integer_max = max; return std::move(*this); }
-ParamSpec ParamSpec::Items(size_t min, size_t max) && { items_min = min; items_max = max; return std::move(*this); }
-ParamSpec ParamSpec::OneOf(std::vector<std::string> values) && { allowed_values = std::move(values); return std::move(*this); }
+ParamSpec ParamSpec::Required() && {
+  required = true;
+  return std::move(*this);
+}
+ParamSpec ParamSpec::Length(size_t min, size_t max) && {
+  length_min = min;
+  length_max = max;
+  return std::move(*this);
+}
+ParamSpec ParamSpec::Range(int64_t min, int64_t max) && {
+  integer_min = min;
+  integer_max = max;
+  return std::move(*this);
+}
+ParamSpec ParamSpec::Items(size_t min, size_t max) && {
+  items_min = min;
+  items_max = max;
+  return std::move(*this);
+}
+ParamSpec ParamSpec::OneOf(std::vector<std::string> values) && {
+  allowed_values = std::move(values);
+  return std::move(*this);
+}
 
 // --- ParamObject -------------------------------------------------------------
 
@@ -80,20 +111,38 @@ std::vector<T> ListOf(const ParamValue* value) {
 
 }  // namespace
 
-std::optional<std::string> ParamObject::GetString(std::string_view name) const { return As<std::string>(Find(name)); }
-std::optional<int64_t> ParamObject::GetInteger(std::string_view name) const { return As<int64_t>(Find(name)); }
-std::optional<bool> ParamObject::GetBoolean(std::string_view name) const { return As<bool>(Find(name)); }
-std::optional<double> ParamObject::GetFloat(std::string_view name) const { return As<double>(Find(name)); }
-std::optional<ParamObject> ParamObject::GetObject(std::string_view name) const { return As<ParamObject>(Find(name)); }
-std::vector<std::string> ParamObject::GetStringList(std::string_view name) const { return ListOf<std::string>(Find(name)); }
-std::vector<int64_t> ParamObject::GetIntegerList(std::string_view name) const { return ListOf<int64_t>(Find(name)); }
-std::vector<ParamObject> ParamObject::GetObjectList(std::string_view name) const { return ListOf<ParamObject>(Find(name)); }
+std::optional<std::string> ParamObject::GetString(std::string_view name) const {
+  return As<std::string>(Find(name));
+}
+std::optional<int64_t> ParamObject::GetInteger(std::string_view name) const {
+  return As<int64_t>(Find(name));
+}
+std::optional<bool> ParamObject::GetBoolean(std::string_view name) const {
+  return As<bool>(Find(name));
+}
+std::optional<double> ParamObject::GetFloat(std::string_view name) const {
+  return As<double>(Find(name));
+}
+std::optional<ParamObject> ParamObject::GetObject(std::string_view name) const {
+  return As<ParamObject>(Find(name));
+}
+std::vector<std::string> ParamObject::GetStringList(std::string_view name) const {
+  return ListOf<std::string>(Find(name));
+}
+std::vector<int64_t> ParamObject::GetIntegerList(std::string_view name) const {
+  return ListOf<int64_t>(Find(name));
+}
+std::vector<ParamObject> ParamObject::GetObjectList(std::string_view name) const {
+  return ListOf<ParamObject>(Find(name));
+}
 
 // --- decoding ------------------------------------------------------------------
 
 namespace {
 
-std::string Quote(std::string_view path) { return "`" + std::string(path) + "`"; }
+std::string Quote(std::string_view path) {
+  return "`" + std::string(path) + "`";
+}
 
 std::string TypeDescription(const ParamSpec& spec) {
   if (spec.type == ParamType::kArray) return "Array of " + TypeDescription(spec.element.front());
@@ -112,15 +161,16 @@ const ParamSpec* FindSpec(const std::vector<ParamSpec>& specs, std::string_view 
   return nullptr;
 }
 
-Result<ParamValue> DecodeValue(const json::value& value, const ParamSpec& spec, const std::string& path);
+Result<ParamValue> DecodeValue(const json::value& value, const ParamSpec& spec,
+                               const std::string& path);
 
 Result<ParamObject> DecodeObject(const json::object& object, const std::vector<ParamSpec>& specs,
                                  const std::string& prefix) {
   for (const auto& member : object) {
     if (FindSpec(specs, member.key()) == nullptr) {
-      return Fail(ErrorCode::kUnknownParameter,
-                  "The parameter " + Quote(prefix + std::string(member.key())) +
-                      " is not defined for this action.");
+      return Fail(ErrorCode::kUnknownParameter, "The parameter " +
+                                                    Quote(prefix + std::string(member.key())) +
+                                                    " is not defined for this action.");
     }
   }
   ParamObject out;
@@ -142,7 +192,8 @@ Result<ParamObject> DecodeObject(const json::object& object, const std::vector<P
   return out;
 }
 
-Result<ParamValue> DecodeString(const json::value& value, const ParamSpec& spec, const std::string& path) {
+Result<ParamValue> DecodeString(const json::value& value, const ParamSpec& spec,
+                                const std::string& path) {
   if (!value.is_string()) return WrongType(path, spec);
   std::string text(value.get_string());
   if (text.size() < spec.length_min || text.size() > spec.length_max) {
@@ -151,39 +202,45 @@ Result<ParamValue> DecodeString(const json::value& value, const ParamSpec& spec,
                     " to " + std::to_string(spec.length_max) + " bytes long.");
   }
   if (!spec.allowed_values.empty() &&
-      std::find(spec.allowed_values.begin(), spec.allowed_values.end(), text) == spec.allowed_values.end()) {
+      std::find(spec.allowed_values.begin(), spec.allowed_values.end(), text) ==
+          spec.allowed_values.end()) {
     std::string allowed;
-    for (const std::string& option : spec.allowed_values) allowed += (allowed.empty() ? "" : ", ") + option;
+    for (const std::string& option : spec.allowed_values)
+      allowed += (allowed.empty() ? "" : ", ") + option;
     return Fail(ErrorCode::kInvalidParameterValue,
                 "The parameter " + Quote(path) + " must be one of: " + allowed + ".");
   }
   return ParamValue(std::move(text));
 }
 
-Result<ParamValue> DecodeInteger(const json::value& value, const ParamSpec& spec, const std::string& path) {
+Result<ParamValue> DecodeInteger(const json::value& value, const ParamSpec& spec,
+                                 const std::string& path) {
   int64_t number = 0;
   if (value.is_int64()) {
     number = value.get_int64();
   } else if (value.is_uint64()) {
-    return Fail(ErrorCode::kInvalidParameterValue, "The parameter " + Quote(path) + " is out of range.");
+    return Fail(ErrorCode::kInvalidParameterValue,
+                "The parameter " + Quote(path) + " is out of range.");
   } else {
     return WrongType(path, spec);
   }
   if (number < spec.integer_min || number > spec.integer_max) {
-    return Fail(ErrorCode::kInvalidParameterValue,
-                "The parameter " + Quote(path) + " must be between " + std::to_string(spec.integer_min) +
-                    " and " + std::to_string(spec.integer_max) + ".");
+    return Fail(ErrorCode::kInvalidParameterValue, "The parameter " + Quote(path) +
+                                                       " must be between " +
+                                                       std::to_string(spec.integer_min) + " and " +
+                                                       std::to_string(spec.integer_max) + ".");
   }
   return ParamValue(number);
 }
 
-Result<ParamValue> DecodeArray(const json::value& value, const ParamSpec& spec, const std::string& path) {
+Result<ParamValue> DecodeArray(const json::value& value, const ParamSpec& spec,
+                               const std::string& path) {
   if (!value.is_array()) return WrongType(path, spec);
   const json::array& array = value.get_array();
   if (array.size() < spec.items_min || array.size() > spec.items_max) {
-    return Fail(ErrorCode::kInvalidParameterValue,
-                "The parameter " + Quote(path) + " must have " + std::to_string(spec.items_min) +
-                    " to " + std::to_string(spec.items_max) + " items.");
+    return Fail(ErrorCode::kInvalidParameterValue, "The parameter " + Quote(path) + " must have " +
+                                                       std::to_string(spec.items_min) + " to " +
+                                                       std::to_string(spec.items_max) + " items.");
   }
   ParamArray items;
   items.reserve(array.size());
@@ -197,7 +254,8 @@ Result<ParamValue> DecodeArray(const json::value& value, const ParamSpec& spec, 
   return ParamValue(std::move(items));
 }
 
-Result<ParamValue> DecodeValue(const json::value& value, const ParamSpec& spec, const std::string& path) {
+Result<ParamValue> DecodeValue(const json::value& value, const ParamSpec& spec,
+                               const std::string& path) {
   switch (spec.type) {
     case ParamType::kString:
       return DecodeString(value, spec, path);
@@ -225,13 +283,15 @@ Result<ParamValue> DecodeValue(const json::value& value, const ParamSpec& spec, 
 
 // A node of the tree the flattened names describe, before typing.
 struct FormNode {
-  std::optional<std::string> leaf;       // a value was given at this name
+  std::optional<std::string> leaf;           // a value was given at this name
   std::map<std::string, FormNode> children;  // next name segment
 };
 
-Result<json::value> FormNodeToJson(const FormNode& node, const ParamSpec& spec, const std::string& path);
+Result<json::value> FormNodeToJson(const FormNode& node, const ParamSpec& spec,
+                                   const std::string& path);
 
-Result<json::value> LeafToJson(const std::string& text, const ParamSpec& spec, const std::string& path) {
+Result<json::value> LeafToJson(const std::string& text, const ParamSpec& spec,
+                               const std::string& path) {
   switch (spec.type) {
     case ParamType::kString:
       return json::value(text);
@@ -240,13 +300,15 @@ Result<json::value> LeafToJson(const std::string& text, const ParamSpec& spec, c
       auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
       if (text.empty() || end != text.data() + text.size()) return WrongType(path, spec);
       if (error == std::errc::result_out_of_range) {
-        return Fail(ErrorCode::kInvalidParameterValue, "The parameter " + Quote(path) + " is out of range.");
+        return Fail(ErrorCode::kInvalidParameterValue,
+                    "The parameter " + Quote(path) + " is out of range.");
       }
       return json::value(number);
     }
     case ParamType::kBoolean: {
       std::string lower = text;
-      std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+      std::transform(lower.begin(), lower.end(), lower.begin(),
+                     [](unsigned char c) { return std::tolower(c); });
       // Go and Node write true/false, Python writes True/False.
       if (lower == "true") return json::value(true);
       if (lower == "false") return json::value(false);
@@ -255,7 +317,8 @@ Result<json::value> LeafToJson(const std::string& text, const ParamSpec& spec, c
     case ParamType::kFloat: {
       double number = 0;
       auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
-      if (text.empty() || error != std::errc() || end != text.data() + text.size() || !std::isfinite(number)) {
+      if (text.empty() || error != std::errc() || end != text.data() + text.size() ||
+          !std::isfinite(number)) {
         return WrongType(path, spec);
       }
       return json::value(number);
@@ -267,7 +330,8 @@ Result<json::value> LeafToJson(const std::string& text, const ParamSpec& spec, c
   return WrongType(path, spec);
 }
 
-Result<json::value> FormNodeToJson(const FormNode& node, const ParamSpec& spec, const std::string& path) {
+Result<json::value> FormNodeToJson(const FormNode& node, const ParamSpec& spec,
+                                   const std::string& path) {
   bool composite = spec.type == ParamType::kArray || spec.type == ParamType::kObject;
   if (!composite) {
     if (!node.children.empty()) {
@@ -283,8 +347,8 @@ Result<json::value> FormNodeToJson(const FormNode& node, const ParamSpec& spec, 
     for (const auto& [name, child] : node.children) {
       const ParamSpec* field = FindSpec(spec.fields, name);
       if (field == nullptr) {
-        return Fail(ErrorCode::kUnknownParameter,
-                    "The parameter " + Quote(path + "." + name) + " is not defined for this action.");
+        return Fail(ErrorCode::kUnknownParameter, "The parameter " + Quote(path + "." + name) +
+                                                      " is not defined for this action.");
       }
       Result<json::value> value = FormNodeToJson(child, *field, path + "." + name);
       if (!value) return tl::unexpected(value.error());
@@ -299,13 +363,13 @@ Result<json::value> FormNodeToJson(const FormNode& node, const ParamSpec& spec, 
     auto [end, error] = std::from_chars(segment.data(), segment.data() + segment.size(), index);
     if (segment.empty() || error != std::errc() || end != segment.data() + segment.size() ||
         (segment.size() > 1 && segment[0] == '0')) {
-      return Fail(ErrorCode::kInvalidParameter,
-                  "The parameter " + Quote(path + "." + segment) + " must use a zero-based array index.");
+      return Fail(ErrorCode::kInvalidParameter, "The parameter " + Quote(path + "." + segment) +
+                                                    " must use a zero-based array index.");
     }
     if (index >= spec.items_max + 1) {
       return Fail(ErrorCode::kInvalidParameterValue,
-                  "The parameter " + Quote(path) + " must have " + std::to_string(spec.items_min) + " to " +
-                      std::to_string(spec.items_max) + " items.");
+                  "The parameter " + Quote(path) + " must have " + std::to_string(spec.items_min) +
+                      " to " + std::to_string(spec.items_max) + " items.");
     }
     by_index[index] = &child;
   }
@@ -313,11 +377,12 @@ Result<json::value> FormNodeToJson(const FormNode& node, const ParamSpec& spec, 
   size_t expected = 0;
   for (const auto& [index, child] : by_index) {
     if (index != expected) {
-      return Fail(ErrorCode::kInvalidParameter,
-                  "The parameter " + Quote(path + "." + std::to_string(expected)) +
-                      " is missing while a later index is present.");
+      return Fail(ErrorCode::kInvalidParameter, "The parameter " +
+                                                    Quote(path + "." + std::to_string(expected)) +
+                                                    " is missing while a later index is present.");
     }
-    Result<json::value> value = FormNodeToJson(*child, spec.element.front(), path + "." + std::to_string(index));
+    Result<json::value> value =
+        FormNodeToJson(*child, spec.element.front(), path + "." + std::to_string(index));
     if (!value) return tl::unexpected(value.error());
     array.push_back(std::move(*value));
     ++expected;
@@ -334,9 +399,11 @@ Result<ParamObject> DecodeJsonParams(std::string_view body, const std::vector<Pa
   json::error_code error;
   json::value value = json::parse(body, error);
   if (error) {
-    return Fail(ErrorCode::kInvalidParameter, "The request body is not valid JSON: " + error.message() + ".");
+    return Fail(ErrorCode::kInvalidParameter,
+                "The request body is not valid JSON: " + error.message() + ".");
   }
-  if (!value.is_object()) return Fail(ErrorCode::kInvalidParameter, "The request body must be a JSON object.");
+  if (!value.is_object())
+    return Fail(ErrorCode::kInvalidParameter, "The request body must be a JSON object.");
   return DecodeObject(value.get_object(), specs, "");
 }
 
@@ -346,23 +413,27 @@ Result<ParamObject> DecodeFormParams(const FormParams& form, const std::vector<P
     size_t dot = name.find('.');
     std::string root = name.substr(0, dot);
     if (FindSpec(specs, root) == nullptr) {
-      return Fail(ErrorCode::kUnknownParameter, "The parameter " + Quote(name) + " is not defined for this action.");
+      return Fail(ErrorCode::kUnknownParameter,
+                  "The parameter " + Quote(name) + " is not defined for this action.");
     }
     FormNode* node = &roots[root];
     while (dot != std::string::npos) {
       size_t next = name.find('.', dot + 1);
-      node = &node->children[name.substr(dot + 1, next == std::string::npos ? next : next - dot - 1)];
+      node =
+          &node->children[name.substr(dot + 1, next == std::string::npos ? next : next - dot - 1)];
       dot = next;
     }
     if (node->leaf || !node->children.empty()) {
-      return Fail(ErrorCode::kInvalidParameter, "The parameter " + Quote(name) + " is given more than once.");
+      return Fail(ErrorCode::kInvalidParameter,
+                  "The parameter " + Quote(name) + " is given more than once.");
     }
     node->leaf = value;
   }
   json::object object;
   for (const auto& [name, node] : roots) {
     if (node.leaf && !node.children.empty()) {
-      return Fail(ErrorCode::kInvalidParameter, "The parameter " + Quote(name) + " is given more than once.");
+      return Fail(ErrorCode::kInvalidParameter,
+                  "The parameter " + Quote(name) + " is given more than once.");
     }
     Result<json::value> value = FormNodeToJson(node, *FindSpec(specs, name), name);
     if (!value) return tl::unexpected(value.error());

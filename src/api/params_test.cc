@@ -12,8 +12,9 @@ std::vector<ParamSpec> Schema() {
       ParamSpec::Integer("Type").Required().Range(0, 1),
       ParamSpec::Boolean("RollBack"),
       ParamSpec::ArrayOf("VoucherIds", ParamSpec::String("").Length(1, 64)).Items(0, 1),
-      ParamSpec::ArrayOf("Hardware", ParamSpec::Object("", {ParamSpec::String("SN").Required(),
-                                                             ParamSpec::Integer("LicenseChargingMode")}))
+      ParamSpec::ArrayOf("Hardware",
+                         ParamSpec::Object("", {ParamSpec::String("SN").Required(),
+                                                ParamSpec::Integer("LicenseChargingMode")}))
           .Items(0, 3),
       ParamSpec::String("PackageType").OneOf({"DEVICE_1_FLOW_20G", "DEVICE_2_FLOW_50G"}),
       ParamSpec::Float("Ratio"),
@@ -62,11 +63,13 @@ TEST(ParamsTest, JsonAndFlattenedFormDecodeToTheSameValues) {
 
 TEST(ParamsTest, BooleansInFormsIgnoreCase) {
   for (const char* text : {"true", "True", "TRUE", "false", "False"}) {
-    Result<ParamObject> decoded = DecodeFormParams({{"DeviceId", "d"}, {"Type", "0"}, {"RollBack", text}}, Schema());
+    Result<ParamObject> decoded =
+        DecodeFormParams({{"DeviceId", "d"}, {"Type", "0"}, {"RollBack", text}}, Schema());
     ASSERT_TRUE(decoded.has_value()) << text;
     EXPECT_EQ(decoded->GetBoolean("RollBack"), text[0] == 't' || text[0] == 'T');
   }
-  EXPECT_EQ(FormError({{"DeviceId", "d"}, {"Type", "0"}, {"RollBack", "1"}}), ErrorCode::kInvalidParameter);
+  EXPECT_EQ(FormError({{"DeviceId", "d"}, {"Type", "0"}, {"RollBack", "1"}}),
+            ErrorCode::kInvalidParameter);
 }
 
 TEST(ParamsTest, MissingRequiredParameterIsMissingParameter) {
@@ -81,43 +84,57 @@ TEST(ParamsTest, WrongTypeIsInvalidParameter) {
   EXPECT_EQ(JsonError(R"({"DeviceId":1,"Type":0})"), ErrorCode::kInvalidParameter);
   EXPECT_EQ(JsonError(R"({"DeviceId":"d","Type":"0"})"), ErrorCode::kInvalidParameter);
   EXPECT_EQ(JsonError(R"({"DeviceId":"d","Type":0.5})"), ErrorCode::kInvalidParameter);
-  EXPECT_EQ(JsonError(R"({"DeviceId":"d","Type":0,"RollBack":"true"})"), ErrorCode::kInvalidParameter);
-  EXPECT_EQ(JsonError(R"({"DeviceId":"d","Type":0,"VoucherIds":"v-1"})"), ErrorCode::kInvalidParameter);
-  EXPECT_EQ(JsonError(R"({"DeviceId":"d","Type":0,"VoucherIds":[1]})"), ErrorCode::kInvalidParameter);
+  EXPECT_EQ(JsonError(R"({"DeviceId":"d","Type":0,"RollBack":"true"})"),
+            ErrorCode::kInvalidParameter);
+  EXPECT_EQ(JsonError(R"({"DeviceId":"d","Type":0,"VoucherIds":"v-1"})"),
+            ErrorCode::kInvalidParameter);
+  EXPECT_EQ(JsonError(R"({"DeviceId":"d","Type":0,"VoucherIds":[1]})"),
+            ErrorCode::kInvalidParameter);
   EXPECT_EQ(JsonError(R"([1,2])"), ErrorCode::kInvalidParameter);
   EXPECT_EQ(JsonError(R"({"DeviceId":)"), ErrorCode::kInvalidParameter);
   EXPECT_EQ(FormError({{"DeviceId", "d"}, {"Type", "zero"}}), ErrorCode::kInvalidParameter);
-  EXPECT_EQ(FormError({{"DeviceId", "d"}, {"Type", "0"}, {"VoucherIds", "v-1"}}), ErrorCode::kInvalidParameter);
+  EXPECT_EQ(FormError({{"DeviceId", "d"}, {"Type", "0"}, {"VoucherIds", "v-1"}}),
+            ErrorCode::kInvalidParameter);
 }
 
 TEST(ParamsTest, OutOfBoundsValueIsInvalidParameterValue) {
   EXPECT_EQ(JsonError(R"({"DeviceId":"","Type":0})"), ErrorCode::kInvalidParameterValue);
   EXPECT_EQ(JsonError(R"({"DeviceId":"d","Type":2})"), ErrorCode::kInvalidParameterValue);
   EXPECT_EQ(JsonError(R"({"DeviceId":"d","Type":-1})"), ErrorCode::kInvalidParameterValue);
-  EXPECT_EQ(JsonError(R"({"DeviceId":"d","Type":18446744073709551615})"), ErrorCode::kInvalidParameterValue);
-  EXPECT_EQ(JsonError(R"({"DeviceId":"d","Type":0,"VoucherIds":["a","b"]})"), ErrorCode::kInvalidParameterValue);
-  EXPECT_EQ(JsonError(R"({"DeviceId":"d","Type":0,"PackageType":"DEVICE_9"})"), ErrorCode::kInvalidParameterValue);
-  EXPECT_EQ(FormError({{"DeviceId", "d"}, {"Type", "0"}, {"VoucherIds.0", "a"}, {"VoucherIds.1", "b"}}),
+  EXPECT_EQ(JsonError(R"({"DeviceId":"d","Type":18446744073709551615})"),
             ErrorCode::kInvalidParameterValue);
+  EXPECT_EQ(JsonError(R"({"DeviceId":"d","Type":0,"VoucherIds":["a","b"]})"),
+            ErrorCode::kInvalidParameterValue);
+  EXPECT_EQ(JsonError(R"({"DeviceId":"d","Type":0,"PackageType":"DEVICE_9"})"),
+            ErrorCode::kInvalidParameterValue);
+  EXPECT_EQ(
+      FormError({{"DeviceId", "d"}, {"Type", "0"}, {"VoucherIds.0", "a"}, {"VoucherIds.1", "b"}}),
+      ErrorCode::kInvalidParameterValue);
 }
 
 TEST(ParamsTest, UndeclaredNameIsUnknownParameter) {
   EXPECT_EQ(JsonError(R"({"DeviceId":"d","Type":0,"Foo":1})"), ErrorCode::kUnknownParameter);
-  EXPECT_EQ(JsonError(R"({"DeviceId":"d","Type":0,"Hardware":[{"SN":"A","Bar":1}]})"), ErrorCode::kUnknownParameter);
-  EXPECT_EQ(FormError({{"DeviceId", "d"}, {"Type", "0"}, {"Foo", "1"}}), ErrorCode::kUnknownParameter);
+  EXPECT_EQ(JsonError(R"({"DeviceId":"d","Type":0,"Hardware":[{"SN":"A","Bar":1}]})"),
+            ErrorCode::kUnknownParameter);
+  EXPECT_EQ(FormError({{"DeviceId", "d"}, {"Type", "0"}, {"Foo", "1"}}),
+            ErrorCode::kUnknownParameter);
   EXPECT_EQ(FormError({{"DeviceId.0", "d"}, {"Type", "0"}}), ErrorCode::kUnknownParameter);
 }
 
 TEST(ParamsTest, FormArraysMustBeZeroBasedAndContiguous) {
-  EXPECT_EQ(FormError({{"DeviceId", "d"}, {"Type", "0"}, {"Hardware.1.SN", "a"}}), ErrorCode::kInvalidParameter);
-  EXPECT_EQ(FormError({{"DeviceId", "d"}, {"Type", "0"}, {"Hardware.x.SN", "a"}}), ErrorCode::kInvalidParameter);
-  EXPECT_EQ(FormError({{"DeviceId", "d"}, {"Type", "0"}, {"Hardware.01.SN", "a"}}), ErrorCode::kInvalidParameter);
-  EXPECT_EQ(FormError({{"DeviceId", "d"}, {"DeviceId", "e"}, {"Type", "0"}}), ErrorCode::kInvalidParameter);
+  EXPECT_EQ(FormError({{"DeviceId", "d"}, {"Type", "0"}, {"Hardware.1.SN", "a"}}),
+            ErrorCode::kInvalidParameter);
+  EXPECT_EQ(FormError({{"DeviceId", "d"}, {"Type", "0"}, {"Hardware.x.SN", "a"}}),
+            ErrorCode::kInvalidParameter);
+  EXPECT_EQ(FormError({{"DeviceId", "d"}, {"Type", "0"}, {"Hardware.01.SN", "a"}}),
+            ErrorCode::kInvalidParameter);
+  EXPECT_EQ(FormError({{"DeviceId", "d"}, {"DeviceId", "e"}, {"Type", "0"}}),
+            ErrorCode::kInvalidParameter);
 }
 
 TEST(ParamsTest, MessagesNameTheParameterPath) {
-  Result<ParamObject> result =
-      DecodeJsonParams(R"({"DeviceId":"d","Type":0,"Hardware":[{"SN":"A","LicenseChargingMode":"x"}]})", Schema());
+  Result<ParamObject> result = DecodeJsonParams(
+      R"({"DeviceId":"d","Type":0,"Hardware":[{"SN":"A","LicenseChargingMode":"x"}]})", Schema());
   ASSERT_FALSE(result.has_value());
   EXPECT_NE(result.error().message.find("`Hardware.0.LicenseChargingMode`"), std::string::npos)
       << result.error().message;

@@ -8,7 +8,8 @@ namespace {
 TEST(RateLimiterTest, AdmitsTheLimitWithinOneSecondAndRefusesTheNext) {
   FakeClock clock(0);
   RateLimiter limiter(&clock);
-  for (int i = 0; i < 20; ++i) EXPECT_TRUE(limiter.Admit("OrderPerLicense|1|ap-guangzhou", 20)) << i;
+  for (int i = 0; i < 20; ++i)
+    EXPECT_TRUE(limiter.Admit("OrderPerLicense|1|ap-guangzhou", 20)) << i;
   EXPECT_FALSE(limiter.Admit("OrderPerLicense|1|ap-guangzhou", 20));
 }
 

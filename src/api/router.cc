@@ -1,8 +1,8 @@
 #include "api/router.h"
 
-#include <cstdlib>
-
 #include <spdlog/spdlog.h>
+
+#include <cstdlib>
 
 namespace mnad::api {
 
@@ -21,7 +21,8 @@ Result<const ActionDef*> Router::Find(std::string_view version, std::string_view
     if (key.second == action) {
       return Fail(ErrorCode::kNoSuchVersion,
                   "The API version `" + std::string(version) + "` does not exist for action `" +
-                      std::string(action) + "`; this server has version " + definition.version + ".");
+                      std::string(action) + "`; this server has version " + definition.version +
+                      ".");
     }
   }
   return Fail(ErrorCode::kInvalidAction,

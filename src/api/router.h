@@ -6,14 +6,13 @@
 // Thread-safe: built at start-up, read-only afterwards.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <functional>
 #include <map>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <boost/json/object.hpp>
 
 #include "api/params.h"
 #include "core/error.h"

@@ -1,9 +1,8 @@
 #include "app/config.h"
 
+#include <CLI/CLI.hpp>
 #include <charconv>
 #include <iostream>
-
-#include <CLI/CLI.hpp>
 
 namespace mnad::app {
 
@@ -11,7 +10,8 @@ bool SplitHostPort(const std::string& listen, std::string* host, uint16_t* port)
   size_t colon = listen.rfind(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == listen.size()) return false;
   *host = listen.substr(0, colon);
-  if (host->size() > 2 && host->front() == '[' && host->back() == ']') *host = host->substr(1, host->size() - 2);
+  if (host->size() > 2 && host->front() == '[' && host->back() == ']')
+    *host = host->substr(1, host->size() - 2);
   const char* begin = listen.data() + colon + 1;
   const char* end = listen.data() + listen.size();
   auto [parsed_end, error] = std::from_chars(begin, end, *port);
@@ -22,11 +22,14 @@ std::optional<Config> ParseConfig(int argc, char** argv, int* exit_code) {
   Config config;
   CLI::App app{"mnad: a Tencent Cloud MNA (OrderPerLicense) API server"};
   app.option_defaults()->always_capture_default();
-  app.add_option("--listen", config.listen, "HOST:PORT for the TC API 3.0 endpoint; port 0 picks a free port")
+  app.add_option("--listen", config.listen,
+                 "HOST:PORT for the TC API 3.0 endpoint; port 0 picks a free port")
       ->envname("MNAD_LISTEN");
-  app.add_option("--data-dir", config.data_dir, "directory of the SQLite database (mnad.db), created if absent")
+  app.add_option("--data-dir", config.data_dir,
+                 "directory of the SQLite database (mnad.db), created if absent")
       ->envname("MNAD_DATA_DIR");
-  app.add_option("--seed", config.seed_path, "seed file (JSON) applied at start; existing ids are skipped")
+  app.add_option("--seed", config.seed_path,
+                 "seed file (JSON) applied at start; existing ids are skipped")
       ->envname("MNAD_SEED")
       ->check(CLI::ExistingFile);
   app.add_option("--io-threads", config.io_threads, "I/O threads (0 = one per core)")

@@ -1,15 +1,15 @@
 // mnad's entry point: reads the configuration, opens the store, applies the
 // seed, wires the layers and serves until SIGTERM/SIGINT. The only place
 // that chooses a store backend.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
 #include <filesystem>
 #include <iostream>
 #include <thread>
 #include <vector>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
 
 #include "admin/seed.h"
 #include "api/gateway.h"
@@ -80,8 +80,9 @@ int Run(const Config& config) {
   api::Gateway gateway({.rate_limit_per_second = config.rate_limit_per_second}, &router,
                        &authenticator, &random, &clock, *regions);
 
-  int threads = config.io_threads > 0 ? config.io_threads
-                                      : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int threads = config.io_threads > 0
+                    ? config.io_threads
+                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   boost::asio::io_context io(threads);
   http::ServerOptions server_options;
   SplitHostPort(config.listen, &server_options.host, &server_options.port);
@@ -102,14 +103,16 @@ int Run(const Config& config) {
     server.Stop();
   });
 
-  std::string host = server_options.host.find(':') != std::string::npos ? "[" + server_options.host + "]"
-                                                                        : server_options.host;
+  std::string host = server_options.host.find(':') != std::string::npos
+                         ? "[" + server_options.host + "]"
+                         : server_options.host;
   std::cout << "mnad listening on http://" << host << ":" << *port << std::endl;
-  spdlog::info("store: SQLite {} (WAL, synchronous=FULL); {} I/O threads; regions: {}", db_path, threads,
-               regions->size());
-  spdlog::info("call it like any Tencent Cloud endpoint, e.g. the Node SDK with profile.httpProfile = "
-               "{{endpoint: \"{}:{}\", protocol: \"http://\"}} and a key from the seed",
-               host, *port);
+  spdlog::info("store: SQLite {} (WAL, synchronous=FULL); {} I/O threads; regions: {}", db_path,
+               threads, regions->size());
+  spdlog::info(
+      "call it like any Tencent Cloud endpoint, e.g. the Node SDK with profile.httpProfile = "
+      "{{endpoint: \"{}:{}\", protocol: \"http://\"}} and a key from the seed",
+      host, *port);
 
   std::vector<std::thread> workers;
   for (int i = 1; i < threads; ++i) workers.emplace_back([&io] { io.run(); });

@@ -66,8 +66,9 @@ Result<Credential> Authenticator::FindCredential(std::string_view secret_id) con
   Result<std::optional<Credential>> found = lookup_(secret_id);
   if (!found) return tl::unexpected(found.error());
   if (!found->has_value()) {
-    return Fail(ErrorCode::kAuthFailureSecretIdNotFound,
-                "The SecretId is not found or is disabled; check that the key exists and is enabled.");
+    return Fail(
+        ErrorCode::kAuthFailureSecretIdNotFound,
+        "The SecretId is not found or is disabled; check that the key exists and is enabled.");
   }
   return std::move(**found);
 }
@@ -75,7 +76,8 @@ Result<Credential> Authenticator::FindCredential(std::string_view secret_id) con
 Result<int64_t> Authenticator::CheckTimestamp(std::string_view timestamp,
                                               std::string_view name) const {
   int64_t seconds = 0;
-  auto [end, error] = std::from_chars(timestamp.data(), timestamp.data() + timestamp.size(), seconds);
+  auto [end, error] =
+      std::from_chars(timestamp.data(), timestamp.data() + timestamp.size(), seconds);
   if (timestamp.empty() || error != std::errc() || end != timestamp.data() + timestamp.size() ||
       seconds < 0) {
     return Fail(ErrorCode::kInvalidParameterValue,
@@ -149,8 +151,8 @@ Result<Authenticated> Authenticator::AuthenticateTc3(const SignedRequest& reques
   std::string host_header = LowerTrimmed(FindHeader(headers, "host").value_or(""));
   for (const std::string& host : HostCandidates(host_header)) {
     parts.canonical_headers = before_host + "host:" + host + "\n" + after_host;
-    std::string string_to_sign = Tc3StringToSign(*timestamp, parsed->date, parsed->service,
-                                                 Tc3CanonicalRequest(parts));
+    std::string string_to_sign =
+        Tc3StringToSign(*timestamp, parsed->date, parsed->service, Tc3CanonicalRequest(parts));
     if (ConstantTimeEquals(Tc3Signature(signing_key, string_to_sign), parsed->signature)) {
       return Authenticated{std::move(credential->principal), SignatureKind::kTc3,
                            parsed->secret_id};

@@ -1,8 +1,8 @@
 #include "auth/authenticator.h"
 
-#include <map>
-
 #include <gtest/gtest.h>
+
+#include <map>
 
 #include "auth/crypto.h"
 #include "auth/tc3.h"
@@ -24,15 +24,16 @@ class AuthenticatorTest : public ::testing::Test {
  protected:
   AuthenticatorTest()
       : clock_(kVectorTimestamp * 1000),
-        authenticator_({}, &clock_, [this](std::string_view secret_id) -> Result<std::optional<Credential>> {
-          if (lookup_fails_) return Fail(ErrorCode::kInternalError, "store down");
-          auto found = keys_.find(std::string(secret_id));
-          if (found == keys_.end()) return std::nullopt;
-          Credential credential;
-          credential.secret_key = found->second;
-          credential.principal.account_uin = "100000000001";
-          return credential;
-        }) {
+        authenticator_({}, &clock_,
+                       [this](std::string_view secret_id) -> Result<std::optional<Credential>> {
+                         if (lookup_fails_) return Fail(ErrorCode::kInternalError, "store down");
+                         auto found = keys_.find(std::string(secret_id));
+                         if (found == keys_.end()) return std::nullopt;
+                         Credential credential;
+                         credential.secret_key = found->second;
+                         credential.principal.account_uin = "100000000001";
+                         return credential;
+                       }) {
     keys_[kSecretId] = kSecretKey;
   }
 
@@ -68,15 +69,22 @@ TEST_F(AuthenticatorTest, AcceptsAHostSignedWithoutThePortTheHeaderCarries) {
 
 TEST_F(AuthenticatorTest, AcceptsAHostHeaderThatIsAFullUrlAsTccliSendsIt) {
   std::string host = "http://127.0.0.1:8080";
-  Tc3CanonicalParts parts{"POST", "/", "", "content-type:application/json; charset=utf-8\nhost:" + host + "\n",
-                          "content-type;host", HexLower(Sha256(kBody))};
-  std::string signature = Tc3Signature(
-      Tc3SigningKey(kSecretKey, "2019-02-25", "mna"),
-      Tc3StringToSign(std::to_string(kVectorTimestamp), "2019-02-25", "mna", Tc3CanonicalRequest(parts)));
-  Result<Authenticated> result = Tc3(std::string("TC3-HMAC-SHA256 Credential=") + kSecretId +
-                                         "/2019-02-25/mna/tc3_request, SignedHeaders=content-type;host, "
-                                         "Signature=" + signature,
-                                     host);
+  Tc3CanonicalParts parts{"POST",
+                          "/",
+                          "",
+                          "content-type:application/json; charset=utf-8\nhost:" + host + "\n",
+                          "content-type;host",
+                          HexLower(Sha256(kBody))};
+  std::string signature =
+      Tc3Signature(Tc3SigningKey(kSecretKey, "2019-02-25", "mna"),
+                   Tc3StringToSign(std::to_string(kVectorTimestamp), "2019-02-25", "mna",
+                                   Tc3CanonicalRequest(parts)));
+  Result<Authenticated> result =
+      Tc3(std::string("TC3-HMAC-SHA256 Credential=") + kSecretId +
+              "/2019-02-25/mna/tc3_request, SignedHeaders=content-type;host, "
+              "Signature=" +
+              signature,
+          host);
   EXPECT_TRUE(result.has_value()) << result.error().message;
 }
 
@@ -131,30 +139,49 @@ TEST_F(AuthenticatorTest, SkipOrMissingAuthorizationIsInvalidAuthorization) {
   ASSERT_FALSE(skip.has_value());
   EXPECT_EQ(skip.error().code, ErrorCode::kAuthFailureInvalidAuthorization);
   HeaderList none = {{"host", "x"}};
-  Result<Authenticated> missing = authenticator_.Authenticate({"POST", "/", "", "{}", &none, &form_});
+  Result<Authenticated> missing =
+      authenticator_.Authenticate({"POST", "/", "", "{}", &none, &form_});
   ASSERT_FALSE(missing.has_value());
   EXPECT_EQ(missing.error().code, ErrorCode::kAuthFailureInvalidAuthorization);
 }
 
+TEST_F(AuthenticatorTest, TimestampHeaderMustBePresentAndNumeric) {
+  Tc3(kVectorAuthorization);
+  std::erase_if(headers_, [](const auto& header) { return header.first == "x-tc-timestamp"; });
+  Result<Authenticated> missing =
+      authenticator_.Authenticate({"POST", "/", "", kBody, &headers_, &form_});
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().code, ErrorCode::kMissingParameter);
+  Result<Authenticated> garbled =
+      Tc3(kVectorAuthorization, "cvm.tencentcloudapi.com", "15511130x5");
+  ASSERT_FALSE(garbled.has_value());
+  EXPECT_EQ(garbled.error().code, ErrorCode::kInvalidParameterValue);
+}
+
 TEST_F(AuthenticatorTest, SignedHeadersMustCoverContentTypeAndHost) {
-  Result<Authenticated> result = Tc3(
-      std::string("TC3-HMAC-SHA256 Credential=") + kSecretId +
-      "/2019-02-25/cvm/tc3_request, SignedHeaders=host, "
-      "Signature=72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168");
+  Result<Authenticated> result =
+      Tc3(std::string("TC3-HMAC-SHA256 Credential=") + kSecretId +
+          "/2019-02-25/cvm/tc3_request, SignedHeaders=host, "
+          "Signature=72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168");
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().code, ErrorCode::kAuthFailureInvalidAuthorization);
 }
 
 TEST_F(AuthenticatorTest, UnsignedPayloadHashesTheMarkerInsteadOfTheBody) {
-  Tc3CanonicalParts parts{"POST", "/", "",
-                          "content-type:application/json; charset=utf-8\nhost:cvm.tencentcloudapi.com\n",
-                          "content-type;host", HexLower(Sha256(kUnsignedPayload))};
-  std::string signature = Tc3Signature(
-      Tc3SigningKey(kSecretKey, "2019-02-25", "cvm"),
-      Tc3StringToSign(std::to_string(kVectorTimestamp), "2019-02-25", "cvm", Tc3CanonicalRequest(parts)));
-  std::string authorization = std::string("TC3-HMAC-SHA256 Credential=") + kSecretId +
-                              "/2019-02-25/cvm/tc3_request, SignedHeaders=content-type;host, Signature=" +
-                              signature;
+  Tc3CanonicalParts parts{
+      "POST",
+      "/",
+      "",
+      "content-type:application/json; charset=utf-8\nhost:cvm.tencentcloudapi.com\n",
+      "content-type;host",
+      HexLower(Sha256(kUnsignedPayload))};
+  std::string signature =
+      Tc3Signature(Tc3SigningKey(kSecretKey, "2019-02-25", "cvm"),
+                   Tc3StringToSign(std::to_string(kVectorTimestamp), "2019-02-25", "cvm",
+                                   Tc3CanonicalRequest(parts)));
+  std::string authorization =
+      std::string("TC3-HMAC-SHA256 Credential=") + kSecretId +
+      "/2019-02-25/cvm/tc3_request, SignedHeaders=content-type;host, Signature=" + signature;
   Tc3(authorization);  // fills headers_
   headers_.emplace_back("x-tc-content-sha256", "UNSIGNED-PAYLOAD");
   Result<Authenticated> result =
@@ -171,24 +198,34 @@ TEST_F(AuthenticatorTest, StoreFailureIsPassedOnAsInternalError) {
 
 TEST_F(AuthenticatorTest, VerifiesThePublishedV1Vector) {
   clock_.SetUnixMillis(1465185768LL * 1000);
-  form_ = {{"Action", "DescribeInstances"}, {"InstanceIds.0", "ins-09dx96dg"}, {"Limit", "20"},
-           {"Nonce", "11886"},              {"Offset", "0"},                   {"Region", "ap-guangzhou"},
-           {"SecretId", kSecretId},         {"Timestamp", "1465185768"},       {"Version", "2017-03-12"},
+  form_ = {{"Action", "DescribeInstances"},
+           {"InstanceIds.0", "ins-09dx96dg"},
+           {"Limit", "20"},
+           {"Nonce", "11886"},
+           {"Offset", "0"},
+           {"Region", "ap-guangzhou"},
+           {"SecretId", kSecretId},
+           {"Timestamp", "1465185768"},
+           {"Version", "2017-03-12"},
            {"Signature", "EliP9YW3pW28FpsEdkXt/+WcGeI="}};
   headers_ = {{"host", "cvm.tencentcloudapi.com"}};
-  Result<Authenticated> result = authenticator_.Authenticate({"GET", "/", "", "", &headers_, &form_});
+  Result<Authenticated> result =
+      authenticator_.Authenticate({"GET", "/", "", "", &headers_, &form_});
   ASSERT_TRUE(result.has_value()) << result.error().message;
   EXPECT_EQ(result->kind, SignatureKind::kV1);
 
   form_.back().second = "AAAAAAAAAAAAAAAAAAAAAAAAAAA=";
-  Result<Authenticated> tampered = authenticator_.Authenticate({"GET", "/", "", "", &headers_, &form_});
+  Result<Authenticated> tampered =
+      authenticator_.Authenticate({"GET", "/", "", "", &headers_, &form_});
   ASSERT_FALSE(tampered.has_value());
   EXPECT_EQ(tampered.error().code, ErrorCode::kAuthFailureSignatureFailure);
 }
 
 TEST(HostCandidatesTest, StripsOnlyANumericPort) {
-  EXPECT_EQ(HostCandidates("127.0.0.1:8080"), (std::vector<std::string>{"127.0.0.1:8080", "127.0.0.1"}));
-  EXPECT_EQ(HostCandidates("mna.tencentcloudapi.com"), (std::vector<std::string>{"mna.tencentcloudapi.com"}));
+  EXPECT_EQ(HostCandidates("127.0.0.1:8080"),
+            (std::vector<std::string>{"127.0.0.1:8080", "127.0.0.1"}));
+  EXPECT_EQ(HostCandidates("mna.tencentcloudapi.com"),
+            (std::vector<std::string>{"mna.tencentcloudapi.com"}));
   EXPECT_EQ(HostCandidates("http://127.0.0.1:9"),
             (std::vector<std::string>{"http://127.0.0.1:9", "http://127.0.0.1"}));
 }

@@ -1,11 +1,11 @@
 #include "auth/crypto.h"
 
-#include <cstdlib>
-
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
+
+#include <cstdlib>
 
 namespace mnad::auth {
 namespace {

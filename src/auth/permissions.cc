@@ -10,11 +10,13 @@ bool IsValidActionGrant(std::string_view grant) {
   if (colon == std::string_view::npos || colon == 0 || colon + 1 == grant.size()) return false;
   std::string_view service = grant.substr(0, colon);
   std::string_view action = grant.substr(colon + 1);
-  bool service_ok = std::all_of(service.begin(), service.end(),
-                                [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); });
-  bool action_ok = action == "*" || std::all_of(action.begin(), action.end(), [](char c) {
-                     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-                   });
+  bool service_ok = std::all_of(service.begin(), service.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+  });
+  bool action_ok =
+      action == "*" || std::all_of(action.begin(), action.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+      });
   return service_ok && action_ok;
 }
 

@@ -22,8 +22,10 @@ TEST(PermissionsTest, RootMayCallEverything) {
 TEST(PermissionsTest, SubUserNeedsAMatchingGrant) {
   EXPECT_TRUE(ActionAllowed(SubUser({"mna:*"}), "mna", "OrderPerLicense"));
   EXPECT_FALSE(ActionAllowed(SubUser({"mna:*"}), "billing", "DescribeAccountBalance"));
-  EXPECT_TRUE(ActionAllowed(SubUser({"billing:DescribeAccountBalance"}), "billing", "DescribeAccountBalance"));
-  EXPECT_FALSE(ActionAllowed(SubUser({"billing:DescribeAccountBalance"}), "billing", "DescribeVoucherInfo"));
+  EXPECT_TRUE(ActionAllowed(SubUser({"billing:DescribeAccountBalance"}), "billing",
+                            "DescribeAccountBalance"));
+  EXPECT_FALSE(
+      ActionAllowed(SubUser({"billing:DescribeAccountBalance"}), "billing", "DescribeVoucherInfo"));
   EXPECT_TRUE(ActionAllowed(SubUser({"*"}), "billing", "DescribeVoucherInfo"));
   EXPECT_FALSE(ActionAllowed(SubUser({}), "mna", "GetDevice"));
   // A grant names a service exactly, not a prefix.

@@ -17,8 +17,8 @@ inline constexpr std::string_view kUnsignedPayload = "UNSIGNED-PAYLOAD";
 
 struct Tc3Authorization {
   std::string secret_id;
-  std::string date;     // credential scope date, YYYY-MM-DD
-  std::string service;  // credential scope service, as the client chose it
+  std::string date;                         // credential scope date, YYYY-MM-DD
+  std::string service;                      // credential scope service, as the client chose it
   std::vector<std::string> signed_headers;  // lower-case names, in order
   std::string signature;                    // lower-case hex as sent
 };

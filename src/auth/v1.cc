@@ -13,9 +13,8 @@ std::string V1StringToSign(std::string_view method, std::string_view host, std::
   for (const auto& param : params) {
     if (param.first != "Signature") sorted.push_back(&param);
   }
-  std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) {
-    return a->first < b->first;
-  });
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto* a, const auto* b) { return a->first < b->first; });
   std::string out;
   out.append(method).append(host).append(path).push_back('?');
   for (size_t i = 0; i < sorted.size(); ++i) {

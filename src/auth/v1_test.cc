@@ -8,18 +8,23 @@ namespace {
 // The published HmacSHA1 example of Tencent's legacy signature document.
 TEST(V1Test, PublishedHmacSha1Vector) {
   FormParams params = {
-      {"Nonce", "11886"},         {"Timestamp", "1465185768"},
+      {"Nonce", "11886"},
+      {"Timestamp", "1465185768"},
       {"SecretId", "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE"},
-      {"Action", "DescribeInstances"}, {"Version", "2017-03-12"},
-      {"Region", "ap-guangzhou"}, {"InstanceIds.0", "ins-09dx96dg"},
-      {"Limit", "20"},            {"Offset", "0"},
+      {"Action", "DescribeInstances"},
+      {"Version", "2017-03-12"},
+      {"Region", "ap-guangzhou"},
+      {"InstanceIds.0", "ins-09dx96dg"},
+      {"Limit", "20"},
+      {"Offset", "0"},
       {"Signature", "ignored when signing"},
   };
   std::string string_to_sign = V1StringToSign("GET", "cvm.tencentcloudapi.com", "/", params);
-  EXPECT_EQ(string_to_sign,
-            "GETcvm.tencentcloudapi.com/?Action=DescribeInstances&InstanceIds.0=ins-09dx96dg&Limit=20"
-            "&Nonce=11886&Offset=0&Region=ap-guangzhou&SecretId=AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE"
-            "&Timestamp=1465185768&Version=2017-03-12");
+  EXPECT_EQ(
+      string_to_sign,
+      "GETcvm.tencentcloudapi.com/?Action=DescribeInstances&InstanceIds.0=ins-09dx96dg&Limit=20"
+      "&Nonce=11886&Offset=0&Region=ap-guangzhou&SecretId=AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE"
+      "&Timestamp=1465185768&Version=2017-03-12");
   EXPECT_EQ(V1Signature("Gu5t9xGARNpq86cd98joQYCN3EXAMPLE", "HmacSHA1", string_to_sign),
             "EliP9YW3pW28FpsEdkXt/+WcGeI=");
 }

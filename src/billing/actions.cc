@@ -11,7 +11,8 @@ namespace {
 // account (RealBalance = Cash + Income + Present - Freeze - Owe).
 void DescribeAccountBalance(store::Store& store, const api::CallContext& context,
                             const api::ParamObject& params, api::ActionReply reply) {
-  Result<std::optional<store::AccountRecord>> account = store.FindAccount(context.principal.account_uin);
+  Result<std::optional<store::AccountRecord>> account =
+      store.FindAccount(context.principal.account_uin);
   if (!account) return reply(tl::unexpected(account.error()));
   if (!account->has_value()) {
     return reply(Fail(ErrorCode::kInternalError, "the calling account no longer exists"));

@@ -8,82 +8,81 @@
 
 #include <string>
 #include <string_view>
-#include <utility>
-
 #include <tl/expected.hpp>
+#include <utility>
 
 namespace mnad {
 
 // X-macro list: (enumerator, wire code). Keep common codes first, then the
 // MNA product codes in Go SDK errors.go order.
-#define MNAD_ERROR_CODES(X)                                                         \
-  X(kAuthFailureInvalidAuthorization, "AuthFailure.InvalidAuthorization")           \
-  X(kAuthFailureInvalidSecretId, "AuthFailure.InvalidSecretId")                     \
-  X(kAuthFailureMfaFailure, "AuthFailure.MFAFailure")                               \
-  X(kAuthFailureSecretIdNotFound, "AuthFailure.SecretIdNotFound")                   \
-  X(kAuthFailureSignatureExpire, "AuthFailure.SignatureExpire")                     \
-  X(kAuthFailureSignatureFailure, "AuthFailure.SignatureFailure")                   \
-  X(kAuthFailureTokenFailure, "AuthFailure.TokenFailure")                           \
-  X(kAuthFailureUnauthorizedOperation, "AuthFailure.UnauthorizedOperation")         \
-  X(kActionOffline, "ActionOffline")                                                \
-  X(kInvalidAction, "InvalidAction")                                                \
-  X(kNoSuchProduct, "NoSuchProduct")                                                \
-  X(kNoSuchVersion, "NoSuchVersion")                                                \
-  X(kInvalidParameter, "InvalidParameter")                                          \
-  X(kInvalidParameterValue, "InvalidParameterValue")                                \
-  X(kMissingParameter, "MissingParameter")                                          \
-  X(kUnknownParameter, "UnknownParameter")                                          \
-  X(kInvalidRequest, "InvalidRequest")                                              \
-  X(kUnsupportedProtocol, "UnsupportedProtocol")                                    \
-  X(kUnsupportedRegion, "UnsupportedRegion")                                        \
-  X(kRequestSizeLimitExceeded, "RequestSizeLimitExceeded")                          \
-  X(kResponseSizeLimitExceeded, "ResponseSizeLimitExceeded")                        \
-  X(kRequestLimitExceeded, "RequestLimitExceeded")                                  \
-  X(kRequestLimitExceededUinLimitExceeded, "RequestLimitExceeded.UinLimitExceeded") \
-  X(kRequestLimitExceededGlobalRegionUinLimitExceeded,                              \
-    "RequestLimitExceeded.GlobalRegionUinLimitExceeded")                            \
-  X(kRequestLimitExceededIpLimitExceeded, "RequestLimitExceeded.IPLimitExceeded")   \
-  X(kIpInBlacklist, "IpInBlacklist")                                                \
-  X(kIpNotInWhitelist, "IpNotInWhitelist")                                          \
-  X(kFailedOperation, "FailedOperation")                                            \
-  X(kInternalError, "InternalError")                                                \
-  X(kLimitExceeded, "LimitExceeded")                                                \
-  X(kResourceInUse, "ResourceInUse")                                                \
-  X(kResourceInsufficient, "ResourceInsufficient")                                  \
-  X(kResourceNotFound, "ResourceNotFound")                                          \
-  X(kResourceUnavailable, "ResourceUnavailable")                                    \
-  X(kServiceUnavailable, "ServiceUnavailable")                                      \
-  X(kUnauthorizedOperation, "UnauthorizedOperation")                                \
-  X(kUnsupportedOperation, "UnsupportedOperation")                                  \
-  X(kDryRunOperation, "DryRunOperation")                                            \
-  X(kFailedOperationTransactionException, "FailedOperation.TransactionException")   \
-  X(kInternalErrorControlRequestError, "InternalError.ControlRequestError")         \
-  X(kInternalErrorCosRequestError, "InternalError.CosRequestError")                 \
-  X(kInternalErrorDuplicateDataKey, "InternalError.DuplicateDataKey")               \
-  X(kInternalErrorDuplicateDeviceName, "InternalError.DuplicateDeviceName")         \
-  X(kInternalErrorFileIoError, "InternalError.FileIOError")                         \
-  X(kInternalErrorMonitorDataRequestError, "InternalError.MonitorDataRequestError") \
-  X(kInternalErrorNetworkInfoRequestError, "InternalError.NetworkInfoRequestError") \
-  X(kInternalErrorUndefinedEncryptedKey, "InternalError.UndefinedEncryptedKey")     \
-  X(kInvalidParameterValueTimeFuture, "InvalidParameterValue.TimeFuture")           \
+#define MNAD_ERROR_CODES(X)                                                           \
+  X(kAuthFailureInvalidAuthorization, "AuthFailure.InvalidAuthorization")             \
+  X(kAuthFailureInvalidSecretId, "AuthFailure.InvalidSecretId")                       \
+  X(kAuthFailureMfaFailure, "AuthFailure.MFAFailure")                                 \
+  X(kAuthFailureSecretIdNotFound, "AuthFailure.SecretIdNotFound")                     \
+  X(kAuthFailureSignatureExpire, "AuthFailure.SignatureExpire")                       \
+  X(kAuthFailureSignatureFailure, "AuthFailure.SignatureFailure")                     \
+  X(kAuthFailureTokenFailure, "AuthFailure.TokenFailure")                             \
+  X(kAuthFailureUnauthorizedOperation, "AuthFailure.UnauthorizedOperation")           \
+  X(kActionOffline, "ActionOffline")                                                  \
+  X(kInvalidAction, "InvalidAction")                                                  \
+  X(kNoSuchProduct, "NoSuchProduct")                                                  \
+  X(kNoSuchVersion, "NoSuchVersion")                                                  \
+  X(kInvalidParameter, "InvalidParameter")                                            \
+  X(kInvalidParameterValue, "InvalidParameterValue")                                  \
+  X(kMissingParameter, "MissingParameter")                                            \
+  X(kUnknownParameter, "UnknownParameter")                                            \
+  X(kInvalidRequest, "InvalidRequest")                                                \
+  X(kUnsupportedProtocol, "UnsupportedProtocol")                                      \
+  X(kUnsupportedRegion, "UnsupportedRegion")                                          \
+  X(kRequestSizeLimitExceeded, "RequestSizeLimitExceeded")                            \
+  X(kResponseSizeLimitExceeded, "ResponseSizeLimitExceeded")                          \
+  X(kRequestLimitExceeded, "RequestLimitExceeded")                                    \
+  X(kRequestLimitExceededUinLimitExceeded, "RequestLimitExceeded.UinLimitExceeded")   \
+  X(kRequestLimitExceededGlobalRegionUinLimitExceeded,                                \
+    "RequestLimitExceeded.GlobalRegionUinLimitExceeded")                              \
+  X(kRequestLimitExceededIpLimitExceeded, "RequestLimitExceeded.IPLimitExceeded")     \
+  X(kIpInBlacklist, "IpInBlacklist")                                                  \
+  X(kIpNotInWhitelist, "IpNotInWhitelist")                                            \
+  X(kFailedOperation, "FailedOperation")                                              \
+  X(kInternalError, "InternalError")                                                  \
+  X(kLimitExceeded, "LimitExceeded")                                                  \
+  X(kResourceInUse, "ResourceInUse")                                                  \
+  X(kResourceInsufficient, "ResourceInsufficient")                                    \
+  X(kResourceNotFound, "ResourceNotFound")                                            \
+  X(kResourceUnavailable, "ResourceUnavailable")                                      \
+  X(kServiceUnavailable, "ServiceUnavailable")                                        \
+  X(kUnauthorizedOperation, "UnauthorizedOperation")                                  \
+  X(kUnsupportedOperation, "UnsupportedOperation")                                    \
+  X(kDryRunOperation, "DryRunOperation")                                              \
+  X(kFailedOperationTransactionException, "FailedOperation.TransactionException")     \
+  X(kInternalErrorControlRequestError, "InternalError.ControlRequestError")           \
+  X(kInternalErrorCosRequestError, "InternalError.CosRequestError")                   \
+  X(kInternalErrorDuplicateDataKey, "InternalError.DuplicateDataKey")                 \
+  X(kInternalErrorDuplicateDeviceName, "InternalError.DuplicateDeviceName")           \
+  X(kInternalErrorFileIoError, "InternalError.FileIOError")                           \
+  X(kInternalErrorMonitorDataRequestError, "InternalError.MonitorDataRequestError")   \
+  X(kInternalErrorNetworkInfoRequestError, "InternalError.NetworkInfoRequestError")   \
+  X(kInternalErrorUndefinedEncryptedKey, "InternalError.UndefinedEncryptedKey")       \
+  X(kInvalidParameterValueTimeFuture, "InvalidParameterValue.TimeFuture")             \
   X(kInvalidParameterValueTimeSpanExceeded, "InvalidParameterValue.TimeSpanExceeded") \
-  X(kInvalidParameterValueTimeTooEarly, "InvalidParameterValue.TimeTooEarly")       \
-  X(kOperationDenied, "OperationDenied")                                            \
-  X(kOperationDeniedDeviceNotFound, "OperationDenied.DeviceNotFound")               \
-  X(kOperationDeniedDuplicateSn, "OperationDenied.DuplicateSN")                     \
-  X(kOperationDeniedHardwareHasActivated, "OperationDenied.HardwareHasActivated")   \
-  X(kOperationDeniedHardwareNotExist, "OperationDenied.HardwareNotExist")           \
-  X(kOperationDeniedIllegalRequest, "OperationDenied.IllegalRequest")               \
-  X(kOperationDeniedInsufficientBalance, "OperationDenied.InsufficientBalance")     \
-  X(kOperationDeniedL3CidrOverLap, "OperationDenied.L3CidrOverLap")                 \
-  X(kOperationDeniedL3ConnectionOverSize, "OperationDenied.L3ConnectionOverSize")   \
-  X(kOperationDeniedModifiedOrRenewed, "OperationDenied.ModifiedOrRenewed")         \
-  X(kOperationDeniedNotAllowedToPay, "OperationDenied.NotAllowedToPay")             \
-  X(kOperationDeniedRepeatPurchase, "OperationDenied.RepeatPurchase")               \
-  X(kOperationDeniedTruncFlagOn, "OperationDenied.TruncFlagOn")                     \
-  X(kOperationDeniedUnauthorizedUser, "OperationDenied.UnauthorizedUser")           \
-  X(kOperationDeniedVendorNotRegister, "OperationDenied.VendorNotRegister")         \
-  X(kUnauthorizedOperationNoPermission, "UnauthorizedOperation.NoPermission")       \
+  X(kInvalidParameterValueTimeTooEarly, "InvalidParameterValue.TimeTooEarly")         \
+  X(kOperationDenied, "OperationDenied")                                              \
+  X(kOperationDeniedDeviceNotFound, "OperationDenied.DeviceNotFound")                 \
+  X(kOperationDeniedDuplicateSn, "OperationDenied.DuplicateSN")                       \
+  X(kOperationDeniedHardwareHasActivated, "OperationDenied.HardwareHasActivated")     \
+  X(kOperationDeniedHardwareNotExist, "OperationDenied.HardwareNotExist")             \
+  X(kOperationDeniedIllegalRequest, "OperationDenied.IllegalRequest")                 \
+  X(kOperationDeniedInsufficientBalance, "OperationDenied.InsufficientBalance")       \
+  X(kOperationDeniedL3CidrOverLap, "OperationDenied.L3CidrOverLap")                   \
+  X(kOperationDeniedL3ConnectionOverSize, "OperationDenied.L3ConnectionOverSize")     \
+  X(kOperationDeniedModifiedOrRenewed, "OperationDenied.ModifiedOrRenewed")           \
+  X(kOperationDeniedNotAllowedToPay, "OperationDenied.NotAllowedToPay")               \
+  X(kOperationDeniedRepeatPurchase, "OperationDenied.RepeatPurchase")                 \
+  X(kOperationDeniedTruncFlagOn, "OperationDenied.TruncFlagOn")                       \
+  X(kOperationDeniedUnauthorizedUser, "OperationDenied.UnauthorizedUser")             \
+  X(kOperationDeniedVendorNotRegister, "OperationDenied.VendorNotRegister")           \
+  X(kUnauthorizedOperationNoPermission, "UnauthorizedOperation.NoPermission")         \
   X(kUnauthorizedOperationUnopenedLiveService, "UnauthorizedOperation.UnopenedLiveService")
 
 enum class ErrorCode {

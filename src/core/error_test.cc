@@ -1,9 +1,9 @@
 #include "core/error.h"
 
+#include <gtest/gtest.h>
+
 #include <set>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace mnad {
 namespace {

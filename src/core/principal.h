@@ -9,7 +9,7 @@
 namespace mnad {
 
 struct Principal {
-  std::string account_uin;   // the root account (OwnerUin)
+  std::string account_uin;  // the root account (OwnerUin)
   int64_t app_id = 0;
   std::string sub_user_uin;  // empty when a root key signed the request
   // CAM-style grants of a sub-user: "service:Action", "service:*" or "*".

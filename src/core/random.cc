@@ -1,8 +1,8 @@
 #include "core/random.h"
 
-#include <random>
-
 #include <fmt/format.h>
+
+#include <random>
 
 namespace mnad {
 

@@ -1,9 +1,9 @@
 #include "core/time_format.h"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <chrono>
-
-#include <fmt/format.h>
 
 namespace mnad {
 namespace {
@@ -62,9 +62,8 @@ std::optional<int64_t> ParseRfc3339(std::string_view text) {
   int year, month, day, hour, minute, second;
   if (text.size() < 20 || !ParseDigits(text, 0, 4, &year) || text[4] != '-' ||
       !ParseDigits(text, 5, 2, &month) || text[7] != '-' || !ParseDigits(text, 8, 2, &day) ||
-      (text[10] != 'T' && text[10] != 't') || !ParseDigits(text, 11, 2, &hour) ||
-      text[13] != ':' || !ParseDigits(text, 14, 2, &minute) || text[16] != ':' ||
-      !ParseDigits(text, 17, 2, &second)) {
+      (text[10] != 'T' && text[10] != 't') || !ParseDigits(text, 11, 2, &hour) || text[13] != ':' ||
+      !ParseDigits(text, 14, 2, &minute) || text[16] != ':' || !ParseDigits(text, 17, 2, &second)) {
     return std::nullopt;
   }
   year_month_day ymd{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},

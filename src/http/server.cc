@@ -1,14 +1,14 @@
 #include "http/server.h"
 
-#include <chrono>
-#include <optional>
+#include <spdlog/spdlog.h>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <spdlog/spdlog.h>
+#include <chrono>
+#include <optional>
 
 namespace mnad::http {
 
@@ -27,7 +27,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
   ~Session() { server_->Unregister(this); }
 
-  void Start() { net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->WaitForRequest(); }); }
+  void Start() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->WaitForRequest(); });
+  }
 
   // Called at shutdown: an idle connection closes now, a busy one after its
   // reply is written.
@@ -46,12 +48,12 @@ class Session : public std::enable_shared_from_this<Session> {
     if (buffer_.size() > 0) return ReadHeader();
     state_ = State::kIdle;
     stream_.expires_after(std::chrono::seconds(options_.idle_timeout_seconds));
-    stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](
-                                                       beast::error_code error, size_t bytes) {
-      if (error) return self->Close();
-      self->buffer_.commit(bytes);
-      self->ReadHeader();
-    });
+    stream_.async_read_some(buffer_.prepare(4096),
+                            [self = shared_from_this()](beast::error_code error, size_t bytes) {
+                              if (error) return self->Close();
+                              self->buffer_.commit(bytes);
+                              self->ReadHeader();
+                            });
   }
 
   void ReadHeader() {
@@ -60,10 +62,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(options_.header_bytes_max);
     parser_->body_limit(options_.body_bytes_max);
     stream_.expires_after(std::chrono::seconds(options_.header_timeout_seconds));
-    bhttp::async_read_header(stream_, buffer_, *parser_,
-                             [self = shared_from_this()](beast::error_code error, size_t) {
-                               self->OnHeader(error);
-                             });
+    bhttp::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code error, size_t) { self->OnHeader(error); });
   }
 
   void OnHeader(beast::error_code error) {
@@ -124,14 +125,13 @@ class Session : public std::enable_shared_from_this<Session> {
     // The handler may answer from another thread (the store's writer); the
     // guard keeps the io_context running until the reply is posted back.
     auto guard = net::make_work_guard(stream_.get_executor());
-    handler_(std::move(request),
-             [self = shared_from_this(), guard = std::move(guard)](HttpResponse response) mutable {
-               net::post(self->stream_.get_executor(),
-                         [self, response = std::move(response)]() mutable {
-                           self->Write(std::move(response));
-                         });
-               guard.reset();
-             });
+    handler_(std::move(request), [self = shared_from_this(),
+                                  guard = std::move(guard)](HttpResponse response) mutable {
+      net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+        self->Write(std::move(response));
+      });
+      guard.reset();
+    });
   }
 
   void Write(HttpResponse response) {
@@ -145,13 +145,13 @@ class Session : public std::enable_shared_from_this<Session> {
     message->keep_alive(keep_alive);
     message->prepare_payload();
     stream_.expires_after(std::chrono::seconds(options_.body_timeout_seconds));
-    bhttp::async_write(stream_, *message,
-                       [self = shared_from_this(), message, keep_alive](beast::error_code error,
-                                                                       size_t) {
-                         if (!error && self->linger_) return self->Linger();
-                         if (error || !keep_alive) return self->Close();
-                         self->WaitForRequest();
-                       });
+    bhttp::async_write(
+        stream_, *message,
+        [self = shared_from_this(), message, keep_alive](beast::error_code error, size_t) {
+          if (!error && self->linger_) return self->Linger();
+          if (error || !keep_alive) return self->Close();
+          self->WaitForRequest();
+        });
   }
 
   // After refusing an oversized request the client may still be sending its
@@ -166,12 +166,13 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void DiscardInput() {
     buffer_.consume(buffer_.size());
-    stream_.async_read_some(buffer_.prepare(64 * 1024), [self = shared_from_this()](
-                                                            beast::error_code error, size_t bytes) {
-      self->lingered_bytes_ += bytes;
-      if (error || self->lingered_bytes_ > kLingerBytesMax) return self->Close();
-      self->DiscardInput();
-    });
+    stream_.async_read_some(buffer_.prepare(64 * 1024),
+                            [self = shared_from_this()](beast::error_code error, size_t bytes) {
+                              self->lingered_bytes_ += bytes;
+                              if (error || self->lingered_bytes_ > kLingerBytesMax)
+                                return self->Close();
+                              self->DiscardInput();
+                            });
   }
 
   void Close() {
@@ -219,18 +220,19 @@ Result<uint16_t> Server::Start() {
 }
 
 void Server::Accept() {
-  acceptor_.async_accept(net::make_strand(io_), [this](beast::error_code error, tcp::socket socket) {
-    if (error) {
-      if (error == net::error::operation_aborted || stopping_) return;
-      spdlog::warn("accept failed: {}", error.message());
-    } else {
-      socket.set_option(tcp::no_delay(true), error);
-      auto session = std::make_shared<Session>(std::move(socket), this, options_, handler_);
-      Register(session);
-      session->Start();
-    }
-    if (!stopping_) Accept();
-  });
+  acceptor_.async_accept(
+      net::make_strand(io_), [this](beast::error_code error, tcp::socket socket) {
+        if (error) {
+          if (error == net::error::operation_aborted || stopping_) return;
+          spdlog::warn("accept failed: {}", error.message());
+        } else {
+          socket.set_option(tcp::no_delay(true), error);
+          auto session = std::make_shared<Session>(std::move(socket), this, options_, handler_);
+          Register(session);
+          session->Start();
+        }
+        if (!stopping_) Accept();
+      });
 }
 
 void Server::Register(const std::shared_ptr<Session>& session) {

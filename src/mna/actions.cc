@@ -28,17 +28,18 @@ void GetDevicePayMode(store::Store& store, const api::CallContext& context,
 }  // namespace
 
 void RegisterMnaActions(api::Router& router, store::Store& store) {
-  router.Add({.service = kService,
-              .version = kVersion,
-              .action = "GetDevicePayMode",
-              .params = {api::ParamSpec::ArrayOf("DeviceIdList", api::ParamSpec::String("").Length(1, 64))
-                             .Required()
-                             .Items(1, 100)},
-              .region_required = true,
-              .handler = [&store](const api::CallContext& context, const api::ParamObject& params,
-                                  api::ActionReply reply) {
-                GetDevicePayMode(store, context, params, std::move(reply));
-              }});
+  router.Add(
+      {.service = kService,
+       .version = kVersion,
+       .action = "GetDevicePayMode",
+       .params = {api::ParamSpec::ArrayOf("DeviceIdList", api::ParamSpec::String("").Length(1, 64))
+                      .Required()
+                      .Items(1, 100)},
+       .region_required = true,
+       .handler = [&store](const api::CallContext& context, const api::ParamObject& params,
+                           api::ActionReply reply) {
+         GetDevicePayMode(store, context, params, std::move(reply));
+       }});
 }
 
 }  // namespace mnad::mna

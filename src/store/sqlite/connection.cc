@@ -25,7 +25,8 @@ Statement& Statement::Bind(int index, int64_t value) {
 }
 
 Statement& Statement::Bind(int index, std::string_view value) {
-  sqlite3_bind_text(statement_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_text(statement_, index, value.data(), static_cast<int>(value.size()),
+                    SQLITE_TRANSIENT);
   return *this;
 }
 
@@ -54,7 +55,9 @@ Result<void> Statement::Run() {
   }
 }
 
-int64_t Statement::Int(int column) const { return sqlite3_column_int64(statement_, column); }
+int64_t Statement::Int(int column) const {
+  return sqlite3_column_int64(statement_, column);
+}
 
 std::string Statement::Text(int column) const {
   const unsigned char* text = sqlite3_column_text(statement_, column);
@@ -105,14 +108,18 @@ Result<Statement> Connection::Prepare(std::string_view sql) {
   auto cached = statements_.find(key);
   if (cached != statements_.end()) return Statement(cached->second);
   sqlite3_stmt* statement = nullptr;
-  int rc = sqlite3_prepare_v3(db_, key.c_str(), static_cast<int>(key.size()), SQLITE_PREPARE_PERSISTENT,
-                              &statement, nullptr);
+  int rc = sqlite3_prepare_v3(db_, key.c_str(), static_cast<int>(key.size()),
+                              SQLITE_PREPARE_PERSISTENT, &statement, nullptr);
   if (rc != SQLITE_OK) return SqliteError(db_, "prepare");
   statements_.emplace(std::move(key), statement);
   return Statement(statement);
 }
 
-std::string Connection::LastError() const { return sqlite3_errmsg(db_); }
-int Connection::LastErrorCode() const { return sqlite3_extended_errcode(db_); }
+std::string Connection::LastError() const {
+  return sqlite3_errmsg(db_);
+}
+int Connection::LastErrorCode() const {
+  return sqlite3_extended_errcode(db_);
+}
 
 }  // namespace mnad::store::sqlite

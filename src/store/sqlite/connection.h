@@ -23,7 +23,9 @@ namespace mnad::store::sqlite {
 class Statement {
  public:
   explicit Statement(sqlite3_stmt* statement) : statement_(statement) {}
-  Statement(Statement&& other) noexcept : statement_(other.statement_) { other.statement_ = nullptr; }
+  Statement(Statement&& other) noexcept : statement_(other.statement_) {
+    other.statement_ = nullptr;
+  }
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
   ~Statement();

@@ -96,7 +96,9 @@ CREATE INDEX journal_by_account ON journal(account_uin);
 
 }  // namespace
 
-int LatestSchemaVersion() { return static_cast<int>(Steps().size()); }
+int LatestSchemaVersion() {
+  return static_cast<int>(Steps().size());
+}
 
 Result<void> Migrate(Connection& connection) {
   int version = 0;

@@ -29,9 +29,9 @@ std::vector<std::string> SplitLines(const std::string& text) {
   return items;
 }
 
-#define MNAD_TRY(expression)                                  \
-  do {                                                        \
-    auto mnad_try_result = (expression);                      \
+#define MNAD_TRY(expression)                                              \
+  do {                                                                    \
+    auto mnad_try_result = (expression);                                  \
     if (!mnad_try_result) return tl::unexpected(mnad_try_result.error()); \
   } while (false)
 
@@ -50,7 +50,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(SqliteStoreOptions option
   Result<std::unique_ptr<Connection>> writer = Connection::Open(options.path, /*create=*/true);
   if (!writer) return tl::unexpected(writer.error());
   MNAD_TRY(Migrate(**writer));
-  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(options), clock, std::move(*writer)));
+  return std::unique_ptr<SqliteStore>(
+      new SqliteStore(std::move(options), clock, std::move(*writer)));
 }
 
 SqliteStore::SqliteStore(SqliteStoreOptions options, const Clock* clock,
@@ -99,9 +100,12 @@ Result<SeedReport> SqliteStore::ApplySeed(const SeedData& seed) {
           "license_fen=?1, flow_20g_fen=?2, flow_50g_fen=?3, flow_100g_fen=?4, flow_500g_fen=?5");
       if (!upsert) return tl::unexpected(upsert.error());
       const Prices& p = *seed.prices;
-      MNAD_TRY(upsert->Bind(1, p.license_fen).Bind(2, p.flow_package_20g_fen)
-                   .Bind(3, p.flow_package_50g_fen).Bind(4, p.flow_package_100g_fen)
-                   .Bind(5, p.flow_package_500g_fen).Run());
+      MNAD_TRY(upsert->Bind(1, p.license_fen)
+                   .Bind(2, p.flow_package_20g_fen)
+                   .Bind(3, p.flow_package_50g_fen)
+                   .Bind(4, p.flow_package_100g_fen)
+                   .Bind(5, p.flow_package_500g_fen)
+                   .Run());
     }
     for (const SeedAccount& account : seed.accounts) {
       MNAD_TRY(ApplySeedAccount(account, now_ms, &report));
@@ -135,22 +139,29 @@ Result<void> SqliteStore::ApplySeedAccount(const SeedAccount& seed, int64_t now_
         "INSERT INTO accounts(uin, app_id, name, identity_verified, service_authorized, suspended, "
         "vendor_name, balance_fen, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
     if (!insert) return tl::unexpected(insert.error());
-    MNAD_TRY(insert->Bind(1, account.uin).Bind(2, account.app_id).Bind(3, account.name)
-                 .Bind(4, int64_t{account.identity_verified}).Bind(5, int64_t{account.service_authorized})
-                 .Bind(6, int64_t{account.suspended}).BindOptional(7, account.vendor_name)
-                 .Bind(8, account.balance_fen).Bind(9, now_ms).Run());
+    MNAD_TRY(insert->Bind(1, account.uin)
+                 .Bind(2, account.app_id)
+                 .Bind(3, account.name)
+                 .Bind(4, int64_t{account.identity_verified})
+                 .Bind(5, int64_t{account.service_authorized})
+                 .Bind(6, int64_t{account.suspended})
+                 .BindOptional(7, account.vendor_name)
+                 .Bind(8, account.balance_fen)
+                 .Bind(9, now_ms)
+                 .Run());
     // The opening balance is a change of balance like any other: journaled.
     if (account.balance_fen != 0) {
       Result<Statement> journal = db.Prepare(
-          "INSERT INTO journal(at_ms, account_uin, voucher_id, delta_fen, balance_after_fen, reason, "
+          "INSERT INTO journal(at_ms, account_uin, voucher_id, delta_fen, balance_after_fen, "
+          "reason, "
           "order_id) VALUES (?1, ?2, NULL, ?3, ?3, 'seed: opening balance', NULL)");
       if (!journal) return tl::unexpected(journal.error());
       MNAD_TRY(journal->Bind(1, now_ms).Bind(2, account.uin).Bind(3, account.balance_fen).Run());
     }
   }
 
-  auto insert_key = [&](const ApiKeyRecord& key, const std::optional<std::string>& sub_user_uin)
-      -> Result<void> {
+  auto insert_key = [&](const ApiKeyRecord& key,
+                        const std::optional<std::string>& sub_user_uin) -> Result<void> {
     Result<bool> exists = Exists(db, "SELECT 1 FROM api_keys WHERE secret_id=?1", key.secret_id);
     if (!exists) return tl::unexpected(exists.error());
     if (*exists) {
@@ -159,11 +170,17 @@ Result<void> SqliteStore::ApplySeedAccount(const SeedAccount& seed, int64_t now_
     }
     ++report->keys.created;
     Result<Statement> insert = db.Prepare(
-        "INSERT INTO api_keys(secret_id, secret_key, account_uin, sub_user_uin, enabled, created_ms) "
+        "INSERT INTO api_keys(secret_id, secret_key, account_uin, sub_user_uin, enabled, "
+        "created_ms) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     if (!insert) return tl::unexpected(insert.error());
-    return insert->Bind(1, key.secret_id).Bind(2, key.secret_key).Bind(3, account.uin)
-        .BindOptional(4, sub_user_uin).Bind(5, int64_t{key.enabled}).Bind(6, now_ms).Run();
+    return insert->Bind(1, key.secret_id)
+        .Bind(2, key.secret_key)
+        .Bind(3, account.uin)
+        .BindOptional(4, sub_user_uin)
+        .Bind(5, int64_t{key.enabled})
+        .Bind(6, now_ms)
+        .Run();
   };
 
   for (const ApiKeyRecord& key : seed.keys) MNAD_TRY(insert_key(key, std::nullopt));
@@ -179,15 +196,19 @@ Result<void> SqliteStore::ApplySeedAccount(const SeedAccount& seed, int64_t now_
           "INSERT INTO sub_users(uin, account_uin, name, allowed_actions, payment_allowed) "
           "VALUES (?1, ?2, ?3, ?4, ?5)");
       if (!insert) return tl::unexpected(insert.error());
-      MNAD_TRY(insert->Bind(1, sub_user.uin).Bind(2, account.uin).Bind(3, sub_user.name)
+      MNAD_TRY(insert->Bind(1, sub_user.uin)
+                   .Bind(2, account.uin)
+                   .Bind(3, sub_user.name)
                    .Bind(4, JoinLines(sub_user.allowed_actions))
-                   .Bind(5, int64_t{sub_user.payment_allowed}).Run());
+                   .Bind(5, int64_t{sub_user.payment_allowed})
+                   .Run());
     }
     for (const ApiKeyRecord& key : sub_user.keys) MNAD_TRY(insert_key(key, sub_user.uin));
   }
 
   for (const VoucherRecord& voucher : seed.vouchers) {
-    Result<bool> exists = Exists(db, "SELECT 1 FROM vouchers WHERE voucher_id=?1", voucher.voucher_id);
+    Result<bool> exists =
+        Exists(db, "SELECT 1 FROM vouchers WHERE voucher_id=?1", voucher.voucher_id);
     if (!exists) return tl::unexpected(exists.error());
     if (*exists) {
       ++report->vouchers.skipped;
@@ -195,19 +216,30 @@ Result<void> SqliteStore::ApplySeedAccount(const SeedAccount& seed, int64_t now_
     }
     ++report->vouchers.created;
     Result<Statement> insert = db.Prepare(
-        "INSERT INTO vouchers(voucher_id, account_uin, cash, nominal_fen, balance_fen, threshold_fen, "
+        "INSERT INTO vouchers(voucher_id, account_uin, cash, nominal_fen, balance_fen, "
+        "threshold_fen, "
         "begin_unix, end_unix, products, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
     if (!insert) return tl::unexpected(insert.error());
-    MNAD_TRY(insert->Bind(1, voucher.voucher_id).Bind(2, account.uin).Bind(3, int64_t{voucher.cash})
-                 .Bind(4, voucher.nominal_fen).Bind(5, voucher.balance_fen).Bind(6, voucher.threshold_fen)
-                 .Bind(7, voucher.begin_unix).Bind(8, voucher.end_unix)
-                 .Bind(9, JoinLines(voucher.products)).Bind(10, voucher.status).Run());
+    MNAD_TRY(insert->Bind(1, voucher.voucher_id)
+                 .Bind(2, account.uin)
+                 .Bind(3, int64_t{voucher.cash})
+                 .Bind(4, voucher.nominal_fen)
+                 .Bind(5, voucher.balance_fen)
+                 .Bind(6, voucher.threshold_fen)
+                 .Bind(7, voucher.begin_unix)
+                 .Bind(8, voucher.end_unix)
+                 .Bind(9, JoinLines(voucher.products))
+                 .Bind(10, voucher.status)
+                 .Run());
     Result<Statement> journal = db.Prepare(
         "INSERT INTO journal(at_ms, account_uin, voucher_id, delta_fen, balance_after_fen, reason, "
         "order_id) VALUES (?1, ?2, ?3, ?4, ?4, 'seed: voucher issued', NULL)");
     if (!journal) return tl::unexpected(journal.error());
-    MNAD_TRY(journal->Bind(1, now_ms).Bind(2, account.uin).Bind(3, voucher.voucher_id)
-                 .Bind(4, voucher.balance_fen).Run());
+    MNAD_TRY(journal->Bind(1, now_ms)
+                 .Bind(2, account.uin)
+                 .Bind(3, voucher.voucher_id)
+                 .Bind(4, voucher.balance_fen)
+                 .Run());
   }
 
   for (const DeviceRecord& device : seed.devices) {
@@ -232,12 +264,18 @@ Result<void> SqliteStore::ApplySeedAccount(const SeedAccount& seed, int64_t now_
         "INSERT INTO devices(device_id, account_uin, name, license_pay_mode, remark, created_ms) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     if (!insert) return tl::unexpected(insert.error());
-    MNAD_TRY(insert->Bind(1, device.device_id).Bind(2, account.uin).Bind(3, device.name)
-                 .Bind(4, device.license_pay_mode).Bind(5, device.remark).Bind(6, now_ms).Run());
+    MNAD_TRY(insert->Bind(1, device.device_id)
+                 .Bind(2, account.uin)
+                 .Bind(3, device.name)
+                 .Bind(4, device.license_pay_mode)
+                 .Bind(5, device.remark)
+                 .Bind(6, now_ms)
+                 .Run());
   }
 
   for (const HardwareRecord& hardware : seed.hardware) {
-    Result<bool> exists = Exists(db, "SELECT 1 FROM hardware WHERE hardware_id=?1", hardware.hardware_id);
+    Result<bool> exists =
+        Exists(db, "SELECT 1 FROM hardware WHERE hardware_id=?1", hardware.hardware_id);
     if (!exists) return tl::unexpected(exists.error());
     if (!*exists) {
       Result<Statement> by_sn = db.Prepare("SELECT 1 FROM hardware WHERE vendor_uin=?1 AND sn=?2");
@@ -255,9 +293,13 @@ Result<void> SqliteStore::ApplySeedAccount(const SeedAccount& seed, int64_t now_
         "INSERT INTO hardware(hardware_id, vendor_uin, sn, license_charging_mode, description, "
         "created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     if (!insert) return tl::unexpected(insert.error());
-    MNAD_TRY(insert->Bind(1, hardware.hardware_id).Bind(2, account.uin).Bind(3, hardware.sn)
-                 .Bind(4, hardware.license_charging_mode).Bind(5, hardware.description)
-                 .Bind(6, now_ms).Run());
+    MNAD_TRY(insert->Bind(1, hardware.hardware_id)
+                 .Bind(2, account.uin)
+                 .Bind(3, hardware.sn)
+                 .Bind(4, hardware.license_charging_mode)
+                 .Bind(5, hardware.description)
+                 .Bind(6, now_ms)
+                 .Run());
   }
   return {};
 }

@@ -32,8 +32,7 @@ class SqliteStore final : public Store {
                                                  std::string_view device_id) override;
 
  private:
-  SqliteStore(SqliteStoreOptions options, const Clock* clock,
-              std::unique_ptr<Connection> writer);
+  SqliteStore(SqliteStoreOptions options, const Clock* clock, std::unique_ptr<Connection> writer);
 
   // A read connection from the pool, returned when the lease ends.
   class ReadLease {

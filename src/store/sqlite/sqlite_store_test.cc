@@ -1,8 +1,8 @@
 #include "store/sqlite/sqlite_store.h"
 
-#include <filesystem>
-
 #include <gtest/gtest.h>
+
+#include <filesystem>
 
 #include "admin/seed.h"
 
@@ -33,7 +33,8 @@ class SqliteStoreTest : public ::testing::Test {
   }
   void Reopen() {
     store_.reset();
-    Result<std::unique_ptr<SqliteStore>> opened = SqliteStore::Open({(directory_ / "mnad.db").string()}, &clock_);
+    Result<std::unique_ptr<SqliteStore>> opened =
+        SqliteStore::Open({(directory_ / "mnad.db").string()}, &clock_);
     ASSERT_TRUE(opened.has_value()) << opened.error().message;
     store_ = std::move(*opened);
   }
