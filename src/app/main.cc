@@ -66,8 +66,8 @@ int Run(const Config& config) {
   if (regions->empty()) *regions = admin::DefaultRegions();
 
   api::Router router;
-  mna::RegisterMnaActions(router, store);
-  billing::RegisterBillingActions(router, store);
+  mna::RegisterMnaActions(router, store, clock, random);
+  billing::RegisterBillingActions(router, store, clock);
 
   auth::Authenticator authenticator(
       {.signature_clock_skew_seconds_max = config.signature_clock_skew_seconds_max}, &clock,

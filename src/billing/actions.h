@@ -3,6 +3,7 @@
 #pragma once
 
 #include "api/router.h"
+#include "core/clock.h"
 #include "store/store.h"
 
 namespace mnad::billing {
@@ -10,6 +11,6 @@ namespace mnad::billing {
 inline constexpr char kService[] = "billing";
 inline constexpr char kVersion[] = "2018-07-09";
 
-void RegisterBillingActions(api::Router& router, store::Store& store);
+void RegisterBillingActions(api::Router& router, store::Store& store, const Clock& clock);
 
 }  // namespace mnad::billing

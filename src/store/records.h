@@ -33,7 +33,13 @@ struct VoucherRecord {
   int64_t end_unix = 0;
   std::vector<std::string> products;
   std::string status = "unUsed";  // unUsed, used, cancel, overdue
+  std::string account_uin;
+  int64_t created_unix_millis = 0;
 };
+
+// Who pays a device's license: the tenant, or the vendor of the hardware it
+// was activated from.
+enum class LicensePayer { kCustomer = 0, kVendor = 1 };
 
 struct DeviceRecord {
   std::string device_id;
@@ -42,6 +48,8 @@ struct DeviceRecord {
   int64_t license_pay_mode = 0;  // 0 monthly, 1 permanent
   std::string remark;
   int64_t created_unix_millis = 0;
+  std::optional<std::string> hardware_id;  // set when created by activation
+  LicensePayer license_payer = LicensePayer::kCustomer;
 };
 
 struct HardwareRecord {
@@ -51,6 +59,45 @@ struct HardwareRecord {
   int64_t license_charging_mode = 1;  // 1 tenant, 2 vendor monthly, 3 vendor permanent
   std::string description;
   int64_t created_unix_millis = 0;
+  std::optional<std::string> activated_device_id;  // set once activated
+};
+
+// A permanent license, bought once with OrderPerLicense. It names the
+// hardware it was bought for (Type 1) and/or the device that holds it.
+struct LicenseRecord {
+  std::string resource_id;  // "<uuid>-0"
+  std::string account_uin;  // the payer
+  std::optional<std::string> device_id;
+  std::optional<std::string> hardware_id;
+  std::string order_id;
+  int64_t created_unix_millis = 0;
+};
+
+// A paid order: how its total was split between a voucher and the balance.
+struct OrderRecord {
+  std::string order_id;
+  std::string account_uin;
+  std::string caller_uin;  // the root or sub-user that placed it
+  std::string action;      // "OrderPerLicense"
+  std::string resource_id;
+  int64_t total_fen = 0;
+  std::optional<std::string> voucher_id;
+  int64_t voucher_fen = 0;
+  int64_t balance_fen = 0;
+  int64_t created_unix_millis = 0;
+};
+
+// One change of an account balance (voucher_id empty) or of a voucher's
+// balance. The balance always equals the sum of its journal.
+struct JournalEntry {
+  int64_t entry_id = 0;  // assigned by the store
+  int64_t at_unix_millis = 0;
+  std::string account_uin;
+  std::optional<std::string> voucher_id;
+  int64_t delta_fen = 0;
+  int64_t balance_after_fen = 0;
+  std::string reason;
+  std::optional<std::string> order_id;
 };
 
 struct AccountRecord {

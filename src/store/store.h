@@ -5,17 +5,33 @@
 // Thread-safe: implementations must allow concurrent calls.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/error.h"
 #include "core/principal.h"
 #include "store/records.h"
 #include "store/seed_data.h"
+#include "store/transaction.h"
 
 namespace mnad::store {
+
+// One unit of work for the store's writer.
+struct WriteCommand {
+  // Runs inside the transaction; returns false when its writes must be
+  // undone (the command answers an error). May run more than once when a
+  // batch is retried, so it must depend only on the transaction's state.
+  std::function<bool(Transaction&)> run;
+  // Called once the batch holding the command is durable (ok) or has
+  // failed for good (FailedOperation.TransactionException). Called on the
+  // writer's thread: keep it short.
+  std::function<void(Result<void>)> done;
+};
 
 // An enabled API key and the principal it acts as.
 struct CredentialRecord {
@@ -40,6 +56,36 @@ class Store {
   // reported as absent.
   virtual Result<std::optional<DeviceRecord>> FindDevice(std::string_view account_uin,
                                                          std::string_view device_id) = 0;
+  virtual Result<std::vector<VoucherRecord>> ListVouchers(std::string_view account_uin) = 0;
+  // The journal entries of one voucher of the account, oldest first.
+  virtual Result<std::vector<JournalEntry>> VoucherJournal(std::string_view account_uin,
+                                                           std::string_view voucher_id) = 0;
+  // Every journal entry, oldest first (audits and tests).
+  virtual Result<std::vector<JournalEntry>> Journal() = 0;
+
+  // Queues a write; see WriteCommand. Never blocks on the disk.
+  virtual void Submit(WriteCommand command) = 0;
 };
+
+// Runs `body` in a transaction and hands its result to `reply` once it is
+// durable. When the body answers an error its writes are undone (unless it
+// asked to keep them); when the storage fails, the reply is
+// FailedOperation.TransactionException and nothing changed.
+template <typename T>
+void RunInTransaction(Store& store, std::function<Result<T>(Transaction&)> body,
+                      std::function<void(Result<T>)> reply) {
+  auto outcome = std::make_shared<std::optional<Result<T>>>();
+  store.Submit(WriteCommand{
+      .run =
+          [body = std::move(body), outcome](Transaction& transaction) {
+            *outcome = body(transaction);
+            return (*outcome)->has_value() || transaction.keep_changes_on_error();
+          },
+      .done =
+          [outcome, reply = std::move(reply)](Result<void> durable) {
+            if (!durable) return reply(tl::unexpected(durable.error()));
+            reply(std::move(**outcome));
+          }});
+}
 
 }  // namespace mnad::store

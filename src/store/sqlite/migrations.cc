@@ -90,6 +90,57 @@ CREATE TABLE journal (
 ) STRICT;
 CREATE INDEX journal_by_account ON journal(account_uin);
 )sql",
+      // 2: licenses, orders, flow packages; where devices and hardware come
+      // from and who pays their license.
+      R"sql(
+ALTER TABLE devices ADD COLUMN hardware_id TEXT;
+ALTER TABLE devices ADD COLUMN license_payer INTEGER NOT NULL DEFAULT 0 CHECK (license_payer IN (0, 1));
+ALTER TABLE hardware ADD COLUMN activated_device_id TEXT;
+ALTER TABLE hardware ADD COLUMN activated_ms INTEGER;
+ALTER TABLE vouchers ADD COLUMN created_ms INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE licenses (
+  resource_id TEXT PRIMARY KEY,
+  account_uin TEXT NOT NULL REFERENCES accounts(uin),
+  device_id TEXT UNIQUE,
+  hardware_id TEXT UNIQUE,
+  order_id TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  CHECK (device_id IS NOT NULL OR hardware_id IS NOT NULL)
+) STRICT;
+CREATE TABLE orders (
+  order_id TEXT PRIMARY KEY,
+  account_uin TEXT NOT NULL REFERENCES accounts(uin),
+  caller_uin TEXT NOT NULL,
+  action TEXT NOT NULL,
+  resource_id TEXT NOT NULL,
+  total_fen INTEGER NOT NULL CHECK (total_fen >= 0),
+  voucher_id TEXT,
+  voucher_fen INTEGER NOT NULL CHECK (voucher_fen >= 0),
+  balance_fen INTEGER NOT NULL CHECK (balance_fen >= 0),
+  created_ms INTEGER NOT NULL,
+  CHECK (voucher_fen + balance_fen = total_fen)
+) STRICT;
+CREATE INDEX orders_by_account ON orders(account_uin);
+CREATE TABLE flow_packages (
+  resource_id TEXT PRIMARY KEY,
+  account_uin TEXT NOT NULL REFERENCES accounts(uin),
+  package_type TEXT NOT NULL DEFAULT '',
+  package_region INTEGER NOT NULL DEFAULT 0,
+  auto_renew INTEGER NOT NULL DEFAULT 0,
+  trunc INTEGER NOT NULL DEFAULT 0,
+  order_id TEXT,
+  active_unix INTEGER NOT NULL,
+  expire_unix INTEGER NOT NULL,
+  created_ms INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE TABLE flow_package_devices (
+  resource_id TEXT NOT NULL REFERENCES flow_packages(resource_id),
+  device_id TEXT NOT NULL,
+  PRIMARY KEY (resource_id, device_id)
+) STRICT;
+CREATE INDEX flow_package_devices_by_device ON flow_package_devices(device_id);
+CREATE INDEX journal_by_voucher ON journal(voucher_id);
+)sql",
   };
   return steps;
 }

@@ -1,33 +1,11 @@
 #include "store/sqlite/sqlite_store.h"
 
+#include <future>
+
 #include "store/sqlite/migrations.h"
 
 namespace mnad::store::sqlite {
 namespace {
-
-// Lists are stored one item per line: items never contain a newline (the
-// seed parser and the API schemas refuse control characters in them).
-std::string JoinLines(const std::vector<std::string>& items) {
-  std::string out;
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out.push_back('\n');
-    out.append(items[i]);
-  }
-  return out;
-}
-
-std::vector<std::string> SplitLines(const std::string& text) {
-  std::vector<std::string> items;
-  if (text.empty()) return items;
-  size_t start = 0;
-  while (true) {
-    size_t end = text.find('\n', start);
-    items.push_back(text.substr(start, end == std::string::npos ? end : end - start));
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
-  return items;
-}
 
 #define MNAD_TRY(expression)                                              \
   do {                                                                    \
@@ -50,13 +28,102 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(SqliteStoreOptions option
   Result<std::unique_ptr<Connection>> writer = Connection::Open(options.path, /*create=*/true);
   if (!writer) return tl::unexpected(writer.error());
   MNAD_TRY(Migrate(**writer));
-  return std::unique_ptr<SqliteStore>(
-      new SqliteStore(std::move(options), clock, std::move(*writer)));
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(options), clock, std::move(*writer)));
 }
 
 SqliteStore::SqliteStore(SqliteStoreOptions options, const Clock* clock,
                          std::unique_ptr<Connection> writer)
-    : options_(std::move(options)), clock_(clock), writer_(std::move(writer)) {}
+    : options_(std::move(options)), clock_(clock), writer_(std::move(writer)) {
+  writer_thread_ = std::thread([this] { WriterLoop(); });
+}
+
+SqliteStore::~SqliteStore() {
+  {
+    std::lock_guard lock(queue_mutex_);
+    stopping_ = true;
+  }
+  queue_ready_.notify_all();
+  writer_thread_.join();
+}
+
+void SqliteStore::Submit(WriteCommand command) {
+  {
+    std::lock_guard lock(queue_mutex_);
+    if (!stopping_ && queue_.size() < options_.queue_commands_max) {
+      queue_.push_back(std::move(command));
+      queue_ready_.notify_one();
+      return;
+    }
+  }
+  command.done(Fail(ErrorCode::kFailedOperationTransactionException,
+                    "The store is not accepting writes (stopping or overloaded); nothing changed."));
+}
+
+WriterStats SqliteStore::stats() const {
+  std::lock_guard lock(queue_mutex_);
+  return stats_;
+}
+
+void SqliteStore::WriterLoop() {
+  std::vector<WriteCommand> batch;
+  while (true) {
+    {
+      std::unique_lock lock(queue_mutex_);
+      queue_ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything is answered
+      while (!queue_.empty() && batch.size() < options_.batch_commands_max) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    ExecuteBatch(batch);
+    batch.clear();
+  }
+}
+
+void SqliteStore::ExecuteBatch(std::vector<WriteCommand>& batch) {
+  Connection& db = *writer_;
+  SqliteTransaction transaction(db, options_.faults);
+  Error failure{ErrorCode::kFailedOperationTransactionException, ""};
+  for (int attempt = 0; attempt < options_.commit_attempts_max; ++attempt) {
+    Result<void> begun = db.Exec("BEGIN IMMEDIATE");
+    if (!begun) {
+      failure.message = begun.error().message;
+      continue;
+    }
+    for (WriteCommand& command : batch) {
+      transaction.ResetForCommand();
+      // A savepoint per command: one command's failure undoes only its own
+      // writes, never its neighbours' in the batch.
+      Result<void> savepoint = db.Exec("SAVEPOINT command");
+      bool keep = savepoint.has_value() && command.run(transaction);
+      if (savepoint && !keep) (void)db.Exec("ROLLBACK TO command");
+      if (savepoint) (void)db.Exec("RELEASE command");
+    }
+    bool inject_failure = options_.faults != nullptr && options_.faults->fail_commits.load() > 0 &&
+                          options_.faults->fail_commits.fetch_sub(1) > 0;
+    Result<void> committed =
+        inject_failure ? Fail(ErrorCode::kInternalError, "injected commit fault") : db.Exec("COMMIT");
+    if (committed) {
+      {
+        std::lock_guard lock(queue_mutex_);
+        ++stats_.batches;
+        stats_.commands += batch.size();
+        stats_.largest_batch = std::max<uint64_t>(stats_.largest_batch, batch.size());
+      }
+      for (WriteCommand& command : batch) command.done({});
+      return;
+    }
+    failure.message = committed.error().message;
+    (void)db.Exec("ROLLBACK");
+    std::lock_guard lock(queue_mutex_);
+    ++stats_.failed_commits;
+  }
+  failure.message = "The storage transaction failed after " +
+                    std::to_string(options_.commit_attempts_max) +
+                    " attempts; nothing changed: " + failure.message;
+  for (WriteCommand& command : batch) command.done(tl::unexpected(failure));
+}
 
 SqliteStore::ReadLease::~ReadLease() {
   if (connection_ == nullptr) return;
@@ -79,55 +146,59 @@ Result<SqliteStore::ReadLease> SqliteStore::Read() {
 }
 
 Result<SeedReport> SqliteStore::ApplySeed(const SeedData& seed) {
-  std::lock_guard lock(writer_mutex_);
-  Connection& db = *writer_;
-  int64_t now_ms = clock_->NowUnixMillis();
-  MNAD_TRY(db.Exec("BEGIN IMMEDIATE"));
   SeedReport report;
-  auto apply = [&]() -> Result<void> {
-    if (seed.regions) {
-      MNAD_TRY(db.Exec("DELETE FROM regions"));
-      for (const std::string& region : *seed.regions) {
-        Result<Statement> insert = db.Prepare("INSERT OR IGNORE INTO regions(region) VALUES (?1)");
-        if (!insert) return tl::unexpected(insert.error());
-        MNAD_TRY(insert->Bind(1, region).Run());
-      }
-    }
-    if (seed.prices) {
-      Result<Statement> upsert = db.Prepare(
-          "INSERT INTO prices(id, license_fen, flow_20g_fen, flow_50g_fen, flow_100g_fen, "
-          "flow_500g_fen) VALUES (1, ?1, ?2, ?3, ?4, ?5) ON CONFLICT(id) DO UPDATE SET "
-          "license_fen=?1, flow_20g_fen=?2, flow_50g_fen=?3, flow_100g_fen=?4, flow_500g_fen=?5");
-      if (!upsert) return tl::unexpected(upsert.error());
-      const Prices& p = *seed.prices;
-      MNAD_TRY(upsert->Bind(1, p.license_fen)
-                   .Bind(2, p.flow_package_20g_fen)
-                   .Bind(3, p.flow_package_50g_fen)
-                   .Bind(4, p.flow_package_100g_fen)
-                   .Bind(5, p.flow_package_500g_fen)
-                   .Run());
-    }
-    for (const SeedAccount& account : seed.accounts) {
-      MNAD_TRY(ApplySeedAccount(account, now_ms, &report));
-    }
-    return {};
-  };
-  Result<void> applied = apply();
-  if (!applied) {
-    (void)db.Exec("ROLLBACK");
-    return tl::unexpected(applied.error());
-  }
-  Result<void> committed = db.Exec("COMMIT");
-  if (!committed) {
-    (void)db.Exec("ROLLBACK");
-    return tl::unexpected(committed.error());
-  }
+  std::optional<Error> error;
+  std::promise<Result<void>> durable;
+  int64_t now_ms = clock_->NowUnixMillis();
+  Submit(WriteCommand{
+      .run =
+          [&](Transaction& transaction) {
+            report = SeedReport();
+            error.reset();
+            Connection& db = static_cast<SqliteTransaction&>(transaction).connection();
+            auto apply = [&]() -> Result<void> {
+              if (seed.regions) {
+                MNAD_TRY(db.Exec("DELETE FROM regions"));
+                for (const std::string& region : *seed.regions) {
+                  Result<Statement> insert =
+                      db.Prepare("INSERT OR IGNORE INTO regions(region) VALUES (?1)");
+                  if (!insert) return tl::unexpected(insert.error());
+                  MNAD_TRY(insert->Bind(1, region).Run());
+                }
+              }
+              if (seed.prices) {
+                Result<Statement> upsert = db.Prepare(
+                    "INSERT INTO prices(id, license_fen, flow_20g_fen, flow_50g_fen, flow_100g_fen, "
+                    "flow_500g_fen) VALUES (1, ?1, ?2, ?3, ?4, ?5) ON CONFLICT(id) DO UPDATE SET "
+                    "license_fen=?1, flow_20g_fen=?2, flow_50g_fen=?3, flow_100g_fen=?4, "
+                    "flow_500g_fen=?5");
+                if (!upsert) return tl::unexpected(upsert.error());
+                const Prices& p = *seed.prices;
+                MNAD_TRY(upsert->Bind(1, p.license_fen)
+                             .Bind(2, p.flow_package_20g_fen)
+                             .Bind(3, p.flow_package_50g_fen)
+                             .Bind(4, p.flow_package_100g_fen)
+                             .Bind(5, p.flow_package_500g_fen)
+                             .Run());
+              }
+              for (const SeedAccount& account : seed.accounts) {
+                MNAD_TRY(ApplySeedAccount(db, account, now_ms, &report));
+              }
+              return {};
+            };
+            Result<void> applied = apply();
+            if (!applied) error = applied.error();
+            return applied.has_value();
+          },
+      .done = [&durable](Result<void> result) { durable.set_value(std::move(result)); }});
+  Result<void> result = durable.get_future().get();
+  if (!result) return tl::unexpected(result.error());
+  if (error) return tl::unexpected(*error);
   return report;
 }
 
-Result<void> SqliteStore::ApplySeedAccount(const SeedAccount& seed, int64_t now_ms,
+Result<void> SqliteStore::ApplySeedAccount(Connection& db, const SeedAccount& seed, int64_t now_ms,
                                            SeedReport* report) {
-  Connection& db = *writer_;
   const AccountRecord& account = seed.account;
   Result<bool> account_exists = Exists(db, "SELECT 1 FROM accounts WHERE uin=?1", account.uin);
   if (!account_exists) return tl::unexpected(account_exists.error());
@@ -218,7 +289,8 @@ Result<void> SqliteStore::ApplySeedAccount(const SeedAccount& seed, int64_t now_
     Result<Statement> insert = db.Prepare(
         "INSERT INTO vouchers(voucher_id, account_uin, cash, nominal_fen, balance_fen, "
         "threshold_fen, "
-        "begin_unix, end_unix, products, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+        "begin_unix, end_unix, products, status, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+        "?10, ?11)");
     if (!insert) return tl::unexpected(insert.error());
     MNAD_TRY(insert->Bind(1, voucher.voucher_id)
                  .Bind(2, account.uin)
@@ -230,6 +302,7 @@ Result<void> SqliteStore::ApplySeedAccount(const SeedAccount& seed, int64_t now_
                  .Bind(8, voucher.end_unix)
                  .Bind(9, JoinLines(voucher.products))
                  .Bind(10, voucher.status)
+                 .Bind(11, now_ms)
                  .Run());
     Result<Statement> journal = db.Prepare(
         "INSERT INTO journal(at_ms, account_uin, voucher_id, delta_fen, balance_after_fen, reason, "
@@ -346,47 +419,53 @@ Result<std::optional<CredentialRecord>> SqliteStore::FindCredential(std::string_
 Result<std::optional<AccountRecord>> SqliteStore::FindAccount(std::string_view uin) {
   Result<ReadLease> db = Read();
   if (!db) return tl::unexpected(db.error());
-  Result<Statement> query = (*db)->Prepare(
-      "SELECT uin, app_id, name, identity_verified, service_authorized, suspended, vendor_name, "
-      "balance_fen, created_ms FROM accounts WHERE uin = ?1");
-  if (!query) return tl::unexpected(query.error());
-  query->Bind(1, uin);
-  Result<bool> row = query->Step();
-  if (!row) return tl::unexpected(row.error());
-  if (!*row) return std::nullopt;
-  AccountRecord account;
-  account.uin = query->Text(0);
-  account.app_id = query->Int(1);
-  account.name = query->Text(2);
-  account.identity_verified = query->Int(3) != 0;
-  account.service_authorized = query->Int(4) != 0;
-  account.suspended = query->Int(5) != 0;
-  if (!query->IsNull(6)) account.vendor_name = query->Text(6);
-  account.balance_fen = query->Int(7);
-  account.created_unix_millis = query->Int(8);
-  return account;
+  return SqliteTransaction(**db, nullptr).FindAccount(uin);
 }
 
 Result<std::optional<DeviceRecord>> SqliteStore::FindDevice(std::string_view account_uin,
                                                             std::string_view device_id) {
   Result<ReadLease> db = Read();
   if (!db) return tl::unexpected(db.error());
-  Result<Statement> query = (*db)->Prepare(
-      "SELECT device_id, account_uin, name, license_pay_mode, remark, created_ms FROM devices "
-      "WHERE device_id = ?1 AND account_uin = ?2");
+  return SqliteTransaction(**db, nullptr).FindDevice(account_uin, device_id);
+}
+
+Result<std::vector<VoucherRecord>> SqliteStore::ListVouchers(std::string_view account_uin) {
+  Result<ReadLease> db = Read();
+  if (!db) return tl::unexpected(db.error());
+  return SqliteTransaction(**db, nullptr).ListVouchers(account_uin);
+}
+
+namespace {
+
+Result<std::vector<JournalEntry>> QueryJournal(Connection& db, const std::string& where,
+                                               std::initializer_list<std::string_view> keys) {
+  Result<Statement> query = db.Prepare(std::string("SELECT ") + kJournalColumns + " FROM journal " +
+                                       where + " ORDER BY entry_id");
   if (!query) return tl::unexpected(query.error());
-  query->Bind(1, device_id).Bind(2, account_uin);
-  Result<bool> row = query->Step();
-  if (!row) return tl::unexpected(row.error());
-  if (!*row) return std::nullopt;
-  DeviceRecord device;
-  device.device_id = query->Text(0);
-  device.account_uin = query->Text(1);
-  device.name = query->Text(2);
-  device.license_pay_mode = query->Int(3);
-  device.remark = query->Text(4);
-  device.created_unix_millis = query->Int(5);
-  return device;
+  int index = 1;
+  for (std::string_view key : keys) query->Bind(index++, key);
+  std::vector<JournalEntry> entries;
+  while (true) {
+    Result<bool> row = query->Step();
+    if (!row) return tl::unexpected(row.error());
+    if (!*row) return entries;
+    entries.push_back(ReadJournalEntry(*query));
+  }
+}
+
+}  // namespace
+
+Result<std::vector<JournalEntry>> SqliteStore::VoucherJournal(std::string_view account_uin,
+                                                              std::string_view voucher_id) {
+  Result<ReadLease> db = Read();
+  if (!db) return tl::unexpected(db.error());
+  return QueryJournal(**db, "WHERE account_uin=?1 AND voucher_id=?2", {account_uin, voucher_id});
+}
+
+Result<std::vector<JournalEntry>> SqliteStore::Journal() {
+  Result<ReadLease> db = Read();
+  if (!db) return tl::unexpected(db.error());
+  return QueryJournal(**db, "", {});
 }
 
 }  // namespace mnad::store::sqlite

@@ -1,28 +1,55 @@
 // The embedded default Store: one SQLite database file in WAL mode with
 // synchronous=FULL, so a committed change survives a crash or power loss.
-// Writes go through one write connection; reads use a pool of separate
-// connections and never wait for the writer.
+//
+// One writer thread owns the write connection. It takes every command
+// waiting (up to a bound), runs each in its own SAVEPOINT inside one
+// transaction, commits once (one fsync for the whole batch: group commit)
+// and only then completes the commands, so a reply is never sent before its
+// effects are durable. Reads use a pool of separate WAL connections and
+// never wait for the writer.
 // Thread-safe: yes.
 #pragma once
 
+#include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/clock.h"
 #include "store/sqlite/connection.h"
+#include "store/sqlite/sqlite_transaction.h"
 #include "store/store.h"
 
 namespace mnad::store::sqlite {
 
 struct SqliteStoreOptions {
   std::string path;  // the database file; created when absent
+  // Commands one batch (one commit) takes at most: bounds a batch's latency.
+  size_t batch_commands_max = 512;
+  // Commands waiting for the writer; beyond it Submit refuses at once.
+  size_t queue_commands_max = 100'000;
+  // Attempts at a batch whose BEGIN or COMMIT fails before its commands are
+  // answered FailedOperation.TransactionException.
+  int commit_attempts_max = 3;
+  FaultInjection* faults = nullptr;  // tests only
+};
+
+// Group-commit counters, for metrics and benchmarks.
+struct WriterStats {
+  uint64_t batches = 0;
+  uint64_t commands = 0;
+  uint64_t largest_batch = 0;
+  uint64_t failed_commits = 0;
 };
 
 class SqliteStore final : public Store {
  public:
   static Result<std::unique_ptr<SqliteStore>> Open(SqliteStoreOptions options, const Clock* clock);
+  // Drains the queue, then stops the writer.
+  ~SqliteStore() override;
 
   Result<SeedReport> ApplySeed(const SeedData& seed) override;
   Result<std::vector<std::string>> Regions() override;
@@ -30,6 +57,13 @@ class SqliteStore final : public Store {
   Result<std::optional<AccountRecord>> FindAccount(std::string_view uin) override;
   Result<std::optional<DeviceRecord>> FindDevice(std::string_view account_uin,
                                                  std::string_view device_id) override;
+  Result<std::vector<VoucherRecord>> ListVouchers(std::string_view account_uin) override;
+  Result<std::vector<JournalEntry>> VoucherJournal(std::string_view account_uin,
+                                                   std::string_view voucher_id) override;
+  Result<std::vector<JournalEntry>> Journal() override;
+  void Submit(WriteCommand command) override;
+
+  WriterStats stats() const;
 
  private:
   SqliteStore(SqliteStoreOptions options, const Clock* clock, std::unique_ptr<Connection> writer);
@@ -42,6 +76,7 @@ class SqliteStore final : public Store {
     ReadLease(ReadLease&&) = default;
     ~ReadLease();
     Connection* operator->() { return connection_.get(); }
+    Connection& operator*() { return *connection_; }
 
    private:
     SqliteStore* store_;
@@ -49,12 +84,22 @@ class SqliteStore final : public Store {
   };
   Result<ReadLease> Read();
 
-  Result<void> ApplySeedAccount(const SeedAccount& seed, int64_t now_ms, SeedReport* report);
+  void WriterLoop();
+  void ExecuteBatch(std::vector<WriteCommand>& batch);
+  Result<void> ApplySeedAccount(Connection& db, const SeedAccount& seed, int64_t now_ms,
+                                SeedReport* report);
 
   SqliteStoreOptions options_;
   const Clock* clock_;
-  std::mutex writer_mutex_;
-  std::unique_ptr<Connection> writer_;
+  std::unique_ptr<Connection> writer_;  // used by the writer thread only
+
+  mutable std::mutex queue_mutex_;
+  std::condition_variable queue_ready_;
+  std::deque<WriteCommand> queue_;
+  bool stopping_ = false;
+  WriterStats stats_;
+  std::thread writer_thread_;
+
   std::mutex readers_mutex_;
   std::vector<std::unique_ptr<Connection>> idle_readers_;
 };

@@ -1,0 +1,92 @@
+// The Transaction of the SQLite store: statements on the writer's
+// connection, inside the savepoint the writer opened for one command.
+// Thread-safe: no; lives on the writer thread.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "store/sqlite/connection.h"
+#include "store/transaction.h"
+
+namespace mnad::store::sqlite {
+
+// Faults a test can switch on to prove that a failing store changes nothing.
+struct FaultInjection {
+  // When > 0, counts down on every write statement; the one that reaches 0
+  // fails.
+  std::atomic<int64_t> fail_write_countdown{0};
+  // The next N commits fail (and are rolled back).
+  std::atomic<int> fail_commits{0};
+};
+
+class SqliteTransaction final : public Transaction {
+ public:
+  SqliteTransaction(Connection& connection, FaultInjection* faults)
+      : connection_(connection), faults_(faults) {}
+
+  Result<std::optional<AccountRecord>> FindAccount(std::string_view uin) override;
+  Result<std::optional<DeviceRecord>> FindDevice(std::string_view account_uin,
+                                                 std::string_view device_id) override;
+  Result<std::optional<HardwareRecord>> FindHardware(std::string_view vendor_uin,
+                                                     std::string_view hardware_id) override;
+  Result<std::optional<LicenseRecord>> FindLicenseByDevice(std::string_view device_id) override;
+  Result<std::optional<LicenseRecord>> FindLicenseByHardware(std::string_view hardware_id) override;
+  Result<std::vector<VoucherRecord>> ListVouchers(std::string_view account_uin) override;
+  Result<Prices> GetPrices() override;
+  Result<bool> DeviceHasFlowPackageInEffect(std::string_view device_id, int64_t now_unix) override;
+
+  Result<void> SetAccountBalance(std::string_view uin, int64_t balance_fen) override;
+  Result<void> SetVoucherBalance(std::string_view voucher_id, int64_t balance_fen,
+                                 std::string_view status) override;
+  Result<void> InsertOrder(const OrderRecord& order) override;
+  Result<void> InsertLicense(const LicenseRecord& license) override;
+  Result<void> AppendJournal(const JournalEntry& entry) override;
+  Result<void> DeleteDevice(std::string_view device_id) override;
+  Result<void> DeleteHardware(std::string_view hardware_id) override;
+  Result<void> InsertFlowPackageBinding(std::string_view resource_id, std::string_view account_uin,
+                                        std::string_view device_id, int64_t active_unix,
+                                        int64_t expire_unix) override;
+
+  Connection& connection() { return connection_; }
+
+ private:
+  // Prepares a write statement, failing it when a fault is injected.
+  Result<Statement> PrepareWrite(std::string_view sql);
+
+  Connection& connection_;
+  FaultInjection* faults_;
+};
+
+// Row readers shared by the transaction and the store's read connections.
+AccountRecord ReadAccount(const Statement& row);
+DeviceRecord ReadDevice(const Statement& row);
+VoucherRecord ReadVoucher(const Statement& row);
+JournalEntry ReadJournalEntry(const Statement& row);
+LicenseRecord ReadLicense(const Statement& row);
+HardwareRecord ReadHardware(const Statement& row);
+
+// Column lists matching the readers above.
+inline constexpr char kAccountColumns[] =
+    "uin, app_id, name, identity_verified, service_authorized, suspended, vendor_name, "
+    "balance_fen, created_ms";
+inline constexpr char kDeviceColumns[] =
+    "device_id, account_uin, name, license_pay_mode, remark, created_ms, hardware_id, "
+    "license_payer";
+inline constexpr char kVoucherColumns[] =
+    "voucher_id, cash, nominal_fen, balance_fen, threshold_fen, begin_unix, end_unix, products, "
+    "status, account_uin, created_ms";
+inline constexpr char kJournalColumns[] =
+    "entry_id, at_ms, account_uin, voucher_id, delta_fen, balance_after_fen, reason, order_id";
+inline constexpr char kLicenseColumns[] =
+    "resource_id, account_uin, device_id, hardware_id, order_id, created_ms";
+inline constexpr char kHardwareColumns[] =
+    "hardware_id, vendor_uin, sn, license_charging_mode, description, created_ms, "
+    "activated_device_id";
+
+// Lists are stored one item per line (items never contain a newline: the
+// seed parser and the API schemas refuse control characters).
+std::string JoinLines(const std::vector<std::string>& items);
+std::vector<std::string> SplitLines(const std::string& text);
+
+}  // namespace mnad::store::sqlite

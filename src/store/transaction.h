@@ -1,0 +1,62 @@
+// The operations a business rule may perform inside one storage
+// transaction. Rules (a purchase, a rollback) are written once against this
+// interface; each backend runs them atomically: SQLite in a savepoint of a
+// group-committed batch, PostgreSQL in its own transaction with row locks.
+// Storage failures come back as FailedOperation.TransactionException.
+// Thread-safe: no; a Transaction is used by one command on one thread.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "store/records.h"
+
+namespace mnad::store {
+
+class Transaction {
+ public:
+  virtual ~Transaction() = default;
+
+  virtual Result<std::optional<AccountRecord>> FindAccount(std::string_view uin) = 0;
+  virtual Result<std::optional<DeviceRecord>> FindDevice(std::string_view account_uin,
+                                                         std::string_view device_id) = 0;
+  virtual Result<std::optional<HardwareRecord>> FindHardware(std::string_view vendor_uin,
+                                                             std::string_view hardware_id) = 0;
+  virtual Result<std::optional<LicenseRecord>> FindLicenseByDevice(std::string_view device_id) = 0;
+  virtual Result<std::optional<LicenseRecord>> FindLicenseByHardware(
+      std::string_view hardware_id) = 0;
+  virtual Result<std::vector<VoucherRecord>> ListVouchers(std::string_view account_uin) = 0;
+  virtual Result<Prices> GetPrices() = 0;
+  // True when the device is bound to a flow package whose validity covers
+  // `now_unix`.
+  virtual Result<bool> DeviceHasFlowPackageInEffect(std::string_view device_id,
+                                                    int64_t now_unix) = 0;
+
+  virtual Result<void> SetAccountBalance(std::string_view uin, int64_t balance_fen) = 0;
+  virtual Result<void> SetVoucherBalance(std::string_view voucher_id, int64_t balance_fen,
+                                         std::string_view status) = 0;
+  virtual Result<void> InsertOrder(const OrderRecord& order) = 0;
+  virtual Result<void> InsertLicense(const LicenseRecord& license) = 0;
+  virtual Result<void> AppendJournal(const JournalEntry& entry) = 0;
+  virtual Result<void> DeleteDevice(std::string_view device_id) = 0;
+  virtual Result<void> DeleteHardware(std::string_view hardware_id) = 0;
+  // Test and lifecycle support (flow packages arrive with their actions).
+  virtual Result<void> InsertFlowPackageBinding(std::string_view resource_id,
+                                                std::string_view account_uin,
+                                                std::string_view device_id, int64_t active_unix,
+                                                int64_t expire_unix) = 0;
+
+  // A command that answers an error normally leaves no trace. RollBack is
+  // the exception: the refusal and the deletion it causes are one unit.
+  void KeepChangesOnError() { keep_changes_on_error_ = true; }
+  bool keep_changes_on_error() const { return keep_changes_on_error_; }
+  void ResetForCommand() { keep_changes_on_error_ = false; }
+
+ private:
+  bool keep_changes_on_error_ = false;
+};
+
+}  // namespace mnad::store
