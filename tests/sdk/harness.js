@@ -366,6 +366,96 @@ function assertRawError(reply, code) {
   return r;
 }
 
+
+// ---------------------------------------------------------------- money
+
+// The billing API reports voucher money in micro (10^-8 CNY): 10^6 per fen.
+const MICRO_PER_FEN = 1_000_000;
+
+// Loads a seed fixture (path relative to fixtures/ or absolute) and returns
+// {path, seed, account(name), cred(accountName, subUserName)}.
+function loadSeed(file) {
+  const seedPath = path.isAbsolute(file) ? file : path.join(__dirname, 'fixtures', file);
+  return seedHelpers(JSON.parse(fs.readFileSync(seedPath, 'utf8')), seedPath);
+}
+
+// Writes a seed object to a fresh temporary file (for generated seeds) and
+// returns the same helpers as loadSeed plus remove() to delete the file.
+function writeSeed(seed) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mnad-seed-'));
+  const seedPath = path.join(dir, 'seed.json');
+  fs.writeFileSync(seedPath, JSON.stringify(seed, null, 2));
+  return { ...seedHelpers(seed, seedPath), remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+function seedHelpers(seed, seedPath) {
+  function accountOf(name) {
+    const a = seed.accounts.find((x) => x.name === name);
+    if (!a) throw new Error(`seed ${seedPath} has no account named ${name}`);
+    return a;
+  }
+  function credOf(accountName, subUserName) {
+    const a = accountOf(accountName);
+    let keys = a.keys;
+    if (subUserName !== undefined) {
+      const u = (a.sub_users || []).find((x) => x.name === subUserName);
+      if (!u) throw new Error(`seed account ${accountName} has no sub-user ${subUserName}`);
+      keys = u.keys;
+    }
+    return { secretId: keys[0].secret_id, secretKey: keys[0].secret_key };
+  }
+  return { path: seedPath, seed, account: accountOf, cred: credOf };
+}
+
+// The account's balance in fen, through billing DescribeAccountBalance.
+async function balanceOf(port, credential) {
+  const res = await billingClient(port, credential).DescribeAccountBalance({});
+  assert.equal(typeof res.Balance, 'number', `Balance must be a number: ${JSON.stringify(res)}`);
+  return res.Balance;
+}
+
+// Every voucher of the caller's account, through billing DescribeVoucherInfo
+// (all pages): {voucherId: {balance (fen), balanceMicro, status, nominalMicro, info}}.
+async function vouchersOf(port, credential) {
+  const c = billingClient(port, credential);
+  const out = {};
+  for (let page = 1; ; page++) {
+    const res = await c.DescribeVoucherInfo({ Limit: 1000, Offset: page });
+    for (const v of res.VoucherInfos) {
+      assert.ok(!(v.VoucherId in out), `voucher ${v.VoucherId} listed twice`);
+      assert.equal(v.Balance % MICRO_PER_FEN, 0, `voucher ${v.VoucherId} Balance ${v.Balance} is not whole fen`);
+      out[v.VoucherId] = {
+        balance: v.Balance / MICRO_PER_FEN,
+        balanceMicro: v.Balance,
+        status: v.Status,
+        nominalMicro: v.NominalValue,
+        info: v,
+      };
+    }
+    if (res.VoucherInfos.length < 1000 || Object.keys(out).length >= res.TotalCount) break;
+  }
+  return out;
+}
+
+// {balance, vouchers: {id: {balance, status}}} of the caller's account.
+async function moneyOf(port, credential) {
+  const [balance, vouchers] = await Promise.all([balanceOf(port, credential), vouchersOf(port, credential)]);
+  const brief = {};
+  for (const [id, v] of Object.entries(vouchers)) brief[id] = { balance: v.balance, status: v.status };
+  return { balance, vouchers: brief };
+}
+
+// Runs fn (which must refuse with `code`) and asserts that the account seen
+// through `observer` (a root key) has the same balance and vouchers after it.
+// Returns the error.
+async function expectRefusalUnchanged(port, observer, fn, code, opts = {}) {
+  const before = await moneyOf(port, observer);
+  const err = await expectCode(fn(), code, opts);
+  const after = await moneyOf(port, observer);
+  assert.deepEqual(after, before, `the refusal ${code} must not change balance or vouchers`);
+  return err;
+}
+
 module.exports = {
   MNAD_BIN,
   SEED,
@@ -389,4 +479,11 @@ module.exports = {
   tc3Authorization,
   rawTc3,
   assertRawError,
+  MICRO_PER_FEN,
+  loadSeed,
+  writeSeed,
+  balanceOf,
+  vouchersOf,
+  moneyOf,
+  expectRefusalUnchanged,
 };
