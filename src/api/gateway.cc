@@ -162,8 +162,9 @@ Result<void> Gateway::Dispatch(const http::HttpRequest& request, const std::stri
                 "The region `" + region + "` is not supported by " + definition.service + ".");
   }
 
-  Result<ParamObject> params = params_in_form ? DecodeFormParams(form, definition.params)
-                                              : DecodeJsonParams(request.body, definition.params);
+  Result<ParamObject> params = definition.params_unchecked ? Result<ParamObject>(ParamObject())
+                               : params_in_form ? DecodeFormParams(form, definition.params)
+                                                : DecodeJsonParams(request.body, definition.params);
   if (!params) return tl::unexpected(params.error());
 
   if (principal.account_suspended) {

@@ -42,6 +42,9 @@ struct ActionDef {
   bool region_required = false;
   // Requests per second per (Action, caller, Region); 0 = the server default.
   int rate_limit_per_second = 0;
+  // Accept any parameters without decoding them (actions answered as
+  // unsupported must not complain about parameters they never read).
+  bool params_unchecked = false;
   ActionHandler handler;
 };
 

@@ -66,7 +66,8 @@ int Run(const Config& config) {
   if (regions->empty()) *regions = admin::DefaultRegions();
 
   api::Router router;
-  mna::RegisterMnaActions(router, store, clock, random);
+  mna::MnaDeps mna_deps{store, clock, random};
+  mna::RegisterMnaActions(router, mna_deps);
   billing::RegisterBillingActions(router, store, clock);
 
   auth::Authenticator authenticator(

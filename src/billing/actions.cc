@@ -73,7 +73,8 @@ std::vector<T> Page(std::vector<T> items, int64_t limit, int64_t page) {
 
 void DescribeVoucherInfo(store::Store& store, const Clock& clock, const api::CallContext& context,
                          const api::ParamObject& params, api::ActionReply reply) {
-  Result<std::vector<store::VoucherRecord>> vouchers = store.ListVouchers(context.principal.account_uin);
+  Result<std::vector<store::VoucherRecord>> vouchers =
+      store.ListVouchers(context.principal.account_uin);
   if (!vouchers) return reply(tl::unexpected(vouchers.error()));
   int64_t now_unix = clock.NowUnixSeconds();
   std::optional<std::string> status = params.GetString("Status");
@@ -98,7 +99,8 @@ void DescribeVoucherInfo(store::Store& store, const Clock& clock, const api::Cal
     return descending ? key(a) > key(b) : key(a) < key(b);
   });
   int64_t total_balance_micro = 0;
-  for (const store::VoucherRecord& voucher : *vouchers) total_balance_micro += voucher.balance_fen * kMicroPerFen;
+  for (const store::VoucherRecord& voucher : *vouchers)
+    total_balance_micro += voucher.balance_fen * kMicroPerFen;
   size_t total_count = vouchers->size();
   boost::json::array infos;
   for (const store::VoucherRecord& voucher :
@@ -113,7 +115,8 @@ void DescribeVoucherInfo(store::Store& store, const Clock& clock, const api::Cal
         {"PayScene", "*"},
         {"BeginTime", FormatBillingTime(voucher.begin_unix)},
         {"EndTime", FormatBillingTime(voucher.end_unix)},
-        {"ApplicableProducts", boost::json::object{{"GoodsName", Join(voucher.products, ",")}, {"PayMode", "*"}}},
+        {"ApplicableProducts",
+         boost::json::object{{"GoodsName", Join(voucher.products, ",")}, {"PayMode", "*"}}},
         {"ExcludedProducts", boost::json::array()},
         {"PolicyRemark", voucher.cash ? "cash voucher" : "voucher"},
         {"CreateTime", FormatBillingTime(voucher.created_unix_millis / 1000)},
@@ -133,7 +136,8 @@ void DescribeVoucherUsageDetails(store::Store& store, const api::CallContext& co
   if (!entries) return reply(tl::unexpected(entries.error()));
   std::erase_if(*entries, [](const store::JournalEntry& entry) { return entry.delta_fen >= 0; });
   int64_t total_used_micro = 0;
-  for (const store::JournalEntry& entry : *entries) total_used_micro += -entry.delta_fen * kMicroPerFen;
+  for (const store::JournalEntry& entry : *entries)
+    total_used_micro += -entry.delta_fen * kMicroPerFen;
   size_t total_count = entries->size();
   boost::json::array records;
   for (const store::JournalEntry& entry :
@@ -142,17 +146,17 @@ void DescribeVoucherUsageDetails(store::Store& store, const api::CallContext& co
     records.push_back(boost::json::object{
         {"UsedAmount", -entry.delta_fen * kMicroPerFen},
         {"UsedTime", FormatBillingTime(entry.at_unix_millis / 1000)},
-        {"UsageDetails", boost::json::array{boost::json::object{
-                             {"ProductName", "Multi-Network Acceleration"},
-                             {"SubProductName", action},
-                             {"ProductCode", "mna"},
-                             {"SubProductCode", action},
-                             {"BillingItemCode", ""},
-                             {"SubBillingItemCode", ""},
-                             {"ProductEnName", "Multi-Network Acceleration"},
-                             {"SubProductEnName", action},
-                             {"CalcUnit", ""},
-                             {"Action", "purchase"}}}},
+        {"UsageDetails",
+         boost::json::array{boost::json::object{{"ProductName", "Multi-Network Acceleration"},
+                                                {"SubProductName", action},
+                                                {"ProductCode", "mna"},
+                                                {"SubProductCode", action},
+                                                {"BillingItemCode", ""},
+                                                {"SubBillingItemCode", ""},
+                                                {"ProductEnName", "Multi-Network Acceleration"},
+                                                {"SubProductEnName", action},
+                                                {"CalcUnit", ""},
+                                                {"Action", "purchase"}}}},
         {"PayMode", "prePay"},
         {"VoucherId", entry.voucher_id.value_or("")},
         {"PayScene", "common"},
@@ -180,17 +184,18 @@ void RegisterBillingActions(api::Router& router, store::Store& store, const Cloc
       ParamSpec::String("SortField").OneOf({"BeginTime", "EndTime", "CreateTime"}),
       ParamSpec::String("SortOrder").OneOf({"desc", "asc"}),
   };
-  for (const char* accepted : {"CodeId", "ActivityId", "VoucherName", "TimeFrom", "TimeTo", "PayMode",
-                               "PayScene", "Operator", "VoucherSubType", "StartTimeFrom", "StartTimeTo",
-                               "EndTimeFrom", "EndTimeTo", "CreateTimeFrom", "CreateTimeTo", "Lang"}) {
+  for (const char* accepted :
+       {"CodeId", "ActivityId", "VoucherName", "TimeFrom", "TimeTo", "PayMode", "PayScene",
+        "Operator", "VoucherSubType", "StartTimeFrom", "StartTimeTo", "EndTimeFrom", "EndTimeTo",
+        "CreateTimeFrom", "CreateTimeTo", "Lang"}) {
     voucher_info_params.push_back(ParamSpec::String(accepted));
   }
   router.Add({.service = kService,
               .version = kVersion,
               .action = "DescribeVoucherInfo",
               .params = std::move(voucher_info_params),
-              .handler = [&store, &clock](const api::CallContext& context, const api::ParamObject& params,
-                                          api::ActionReply reply) {
+              .handler = [&store, &clock](const api::CallContext& context,
+                                          const api::ParamObject& params, api::ActionReply reply) {
                 DescribeVoucherInfo(store, clock, context, params, std::move(reply));
               }});
   router.Add({.service = kService,

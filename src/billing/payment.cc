@@ -1,8 +1,8 @@
 #include "billing/payment.h"
 
-#include <cstdlib>
-
 #include <spdlog/spdlog.h>
+
+#include <cstdlib>
 
 #include "billing/voucher_ranking.h"
 
@@ -56,23 +56,24 @@ Result<PaymentPlan> PlanPayment(int64_t total_fen, std::optional<store::VoucherR
 }
 
 Result<store::OrderRecord> ApplyPayment(store::Transaction& transaction,
-                                        const store::AccountRecord& account, const PaymentPlan& plan,
-                                        const OrderDetails& details) {
+                                        const store::AccountRecord& account,
+                                        const PaymentPlan& plan, const OrderDetails& details) {
   Require(plan.voucher_fen >= 0 && plan.balance_fen >= 0, "a payment part is negative");
-  Require(plan.voucher_fen + plan.balance_fen == plan.total_fen, "payment parts do not sum to the total");
+  Require(plan.voucher_fen + plan.balance_fen == plan.total_fen,
+          "payment parts do not sum to the total");
   Require(plan.balance_fen <= account.balance_fen, "the balance would go negative");
 
   if (plan.balance_fen > 0) {
     int64_t balance_after = account.balance_fen - plan.balance_fen;
     Result<void> updated = transaction.SetAccountBalance(account.uin, balance_after);
     if (!updated) return tl::unexpected(updated.error());
-    Result<void> journaled = transaction.AppendJournal(
-        {.at_unix_millis = details.now_unix_millis,
-         .account_uin = account.uin,
-         .delta_fen = -plan.balance_fen,
-         .balance_after_fen = balance_after,
-         .reason = details.action + " " + details.resource_id,
-         .order_id = details.order_id});
+    Result<void> journaled =
+        transaction.AppendJournal({.at_unix_millis = details.now_unix_millis,
+                                   .account_uin = account.uin,
+                                   .delta_fen = -plan.balance_fen,
+                                   .balance_after_fen = balance_after,
+                                   .reason = details.action + " " + details.resource_id,
+                                   .order_id = details.order_id});
     if (!journaled) return tl::unexpected(journaled.error());
   }
   if (plan.voucher && plan.voucher_fen > 0) {
@@ -82,14 +83,14 @@ Result<store::OrderRecord> ApplyPayment(store::Transaction& transaction,
     Result<void> updated = transaction.SetVoucherBalance(voucher.voucher_id, voucher_after,
                                                          voucher_after == 0 ? "used" : "unUsed");
     if (!updated) return tl::unexpected(updated.error());
-    Result<void> journaled = transaction.AppendJournal(
-        {.at_unix_millis = details.now_unix_millis,
-         .account_uin = account.uin,
-         .voucher_id = voucher.voucher_id,
-         .delta_fen = -plan.voucher_fen,
-         .balance_after_fen = voucher_after,
-         .reason = details.action + " " + details.resource_id,
-         .order_id = details.order_id});
+    Result<void> journaled =
+        transaction.AppendJournal({.at_unix_millis = details.now_unix_millis,
+                                   .account_uin = account.uin,
+                                   .voucher_id = voucher.voucher_id,
+                                   .delta_fen = -plan.voucher_fen,
+                                   .balance_after_fen = voucher_after,
+                                   .reason = details.action + " " + details.resource_id,
+                                   .order_id = details.order_id});
     if (!journaled) return tl::unexpected(journaled.error());
   }
   store::OrderRecord order{.order_id = details.order_id,

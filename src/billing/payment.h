@@ -54,7 +54,7 @@ struct OrderDetails {
 // each, and the order. Aborts on a broken money invariant (a bug, never
 // input): nothing negative, the parts summing to the total.
 Result<store::OrderRecord> ApplyPayment(store::Transaction& transaction,
-                                        const store::AccountRecord& account, const PaymentPlan& plan,
-                                        const OrderDetails& details);
+                                        const store::AccountRecord& account,
+                                        const PaymentPlan& plan, const OrderDetails& details);
 
 }  // namespace mnad::billing

@@ -46,7 +46,8 @@ TEST(VoucherRankingTest, EligibilityFollowsEveryRule) {
       {"ends now", [](store::VoucherRecord& v) { v.end_unix = kNow; }, true},
       {"other product", [](store::VoucherRecord& v) { v.products = {"cvm"}; }, false},
       {"no balance", [](store::VoucherRecord& v) { v.balance_fen = 0; }, false},
-      {"threshold above total", [](store::VoucherRecord& v) { v.threshold_fen = kTotal + 1; }, false},
+      {"threshold above total", [](store::VoucherRecord& v) { v.threshold_fen = kTotal + 1; },
+       false},
       {"threshold equals total", [](store::VoucherRecord& v) { v.threshold_fen = kTotal; }, true},
   };
   for (const EligibilityCase& c : cases) {
@@ -58,13 +59,16 @@ TEST(VoucherRankingTest, EligibilityFollowsEveryRule) {
 
 TEST(VoucherRankingTest, AutoVoucherPrefersVoucherThatCoversTotal) {
   // The covering one expires later and is not cash: rule 1 still wins.
-  EXPECT_EQ(Chosen({Voucher("a-partial", 90000, kNow + 10, true), Voucher("b-covers", 100000, kNow + 999)}),
+  EXPECT_EQ(Chosen({Voucher("a-partial", 90000, kNow + 10, true),
+                    Voucher("b-covers", 100000, kNow + 999)}),
             "b-covers");
 }
 
 TEST(VoucherRankingTest, AutoVoucherThenPrefersEarlierEndTime) {
-  EXPECT_EQ(Chosen({Voucher("a-late", 5000, kNow + 999), Voucher("b-early", 3000, kNow + 10)}), "b-early");
-  EXPECT_EQ(Chosen({Voucher("a-late", 200000, kNow + 999), Voucher("b-early", 150000, kNow + 10)}), "b-early");
+  EXPECT_EQ(Chosen({Voucher("a-late", 5000, kNow + 999), Voucher("b-early", 3000, kNow + 10)}),
+            "b-early");
+  EXPECT_EQ(Chosen({Voucher("a-late", 200000, kNow + 999), Voucher("b-early", 150000, kNow + 10)}),
+            "b-early");
 }
 
 TEST(VoucherRankingTest, AutoVoucherThenPrefersLargerDeductibleAmount) {
@@ -77,7 +81,8 @@ TEST(VoucherRankingTest, AutoVoucherThenPrefersSmallerRemainingBalance) {
 }
 
 TEST(VoucherRankingTest, AutoVoucherThenPrefersCashVoucher) {
-  EXPECT_EQ(Chosen({Voucher("a-free", 5000, kNow + 100, false), Voucher("b-cash", 5000, kNow + 100, true)}),
+  EXPECT_EQ(Chosen({Voucher("a-free", 5000, kNow + 100, false),
+                    Voucher("b-cash", 5000, kNow + 100, true)}),
             "b-cash");
 }
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 
@@ -56,6 +57,16 @@ std::string FormatBillingTime(int64_t unix_seconds) {
   Civil c = ToCivil(unix_seconds);
   return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", c.year, c.month, c.day,
                      c.seconds_of_day / 3600, c.seconds_of_day / 60 % 60, c.seconds_of_day % 60);
+}
+
+int64_t AddOneCalendarMonth(int64_t unix_seconds) {
+  Civil c = ToCivil(unix_seconds);
+  std::chrono::year_month next =
+      std::chrono::year{c.year} / std::chrono::month{c.month} + std::chrono::months{1};
+  std::chrono::day last = (next / std::chrono::last).day();
+  std::chrono::day day{std::min(c.day, static_cast<unsigned>(last))};
+  int64_t days_since_epoch = sys_days{next / day}.time_since_epoch().count();
+  return days_since_epoch * 86400 + c.seconds_of_day;
 }
 
 std::optional<int64_t> ParseRfc3339(std::string_view text) {

@@ -100,7 +100,8 @@ Result<void> CheckHardware(store::Transaction& transaction, const store::Account
 Result<LicensePurchased> OrderPerLicense(store::Transaction& transaction,
                                          const LicensePurchase& purchase, Random& random) {
   const Principal& principal = purchase.principal;
-  Result<std::optional<store::AccountRecord>> found = transaction.FindAccount(principal.account_uin);
+  Result<std::optional<store::AccountRecord>> found =
+      transaction.FindAccount(principal.account_uin);
   if (!found) return tl::unexpected(found.error());
   if (!found->has_value()) {
     return Fail(ErrorCode::kInternalError, "the calling account no longer exists");
@@ -126,17 +127,17 @@ Result<LicensePurchased> OrderPerLicense(store::Transaction& transaction,
 
   // 8. Real-name verification.
   if (!account.identity_verified) {
-    return tl::unexpected(RollBack(
-        transaction, purchase,
-        {ErrorCode::kOperationDeniedUnauthorizedUser,
-         "The account " + account.uin + " has not completed identity verification."}));
+    return tl::unexpected(
+        RollBack(transaction, purchase,
+                 {ErrorCode::kOperationDeniedUnauthorizedUser,
+                  "The account " + account.uin + " has not completed identity verification."}));
   }
   // 9. Payment permission: root always, a sub-user only when granted.
   if (!principal.IsRoot() && !principal.payment_allowed) {
-    return tl::unexpected(RollBack(transaction, purchase,
-                                   {ErrorCode::kOperationDeniedNotAllowedToPay,
-                                    "The sub-user " + principal.sub_user_uin +
-                                        " has no permission to pay orders."}));
+    return tl::unexpected(
+        RollBack(transaction, purchase,
+                 {ErrorCode::kOperationDeniedNotAllowedToPay,
+                  "The sub-user " + principal.sub_user_uin + " has no permission to pay orders."}));
   }
   // 10. Price, voucher, balance.
   Result<store::Prices> prices = transaction.GetPrices();

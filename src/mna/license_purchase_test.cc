@@ -1,10 +1,10 @@
 #include "mna/license_purchase.h"
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <future>
 #include <map>
-
-#include <gtest/gtest.h>
 
 #include "admin/seed.h"
 #include "store/sqlite/sqlite_store.h"
@@ -65,14 +65,16 @@ class LicensePurchaseTest : public ::testing::Test {
 
   // Runs a purchase through the store's writer, as the handler does.
   Result<LicensePurchased> Buy(Principal principal, std::string target_id,
-                               LicenseTarget target = LicenseTarget::kDevice, bool roll_back = false,
-                               billing::VoucherChoice voucher = {}) {
-    LicensePurchase purchase{std::move(principal), std::move(target_id), target, roll_back, voucher,
-                             kNowMillis};
+                               LicenseTarget target = LicenseTarget::kDevice,
+                               bool roll_back = false, billing::VoucherChoice voucher = {}) {
+    LicensePurchase purchase{
+        std::move(principal), std::move(target_id), target, roll_back, voucher, kNowMillis};
     std::promise<Result<LicensePurchased>> done;
     store::RunInTransaction<LicensePurchased>(
         *store_,
-        [&](store::Transaction& transaction) { return OrderPerLicense(transaction, purchase, random_); },
+        [&](store::Transaction& transaction) {
+          return OrderPerLicense(transaction, purchase, random_);
+        },
         [&](Result<LicensePurchased> result) { done.set_value(std::move(result)); });
     return done.get_future().get();
   }
@@ -83,7 +85,9 @@ class LicensePurchaseTest : public ::testing::Test {
   }
 
   int64_t Balance(std::string uin) { return (*store_->FindAccount(uin))->balance_fen; }
-  bool DeviceExists(std::string uin, std::string id) { return store_->FindDevice(uin, id)->has_value(); }
+  bool DeviceExists(std::string uin, std::string id) {
+    return store_->FindDevice(uin, id)->has_value();
+  }
   size_t JournalSize() { return store_->Journal()->size(); }
 
   FakeClock clock_{kNowMillis};
@@ -115,7 +119,8 @@ TEST_F(LicensePurchaseTest, SecondPurchaseIsRepeatPurchaseNamingTheLicense) {
 }
 
 TEST_F(LicensePurchaseTest, ChecksFollowThePrecedenceOrder) {
-  EXPECT_EQ(Refusal(Buy(Root("500"), "mna-nothing")), ErrorCode::kUnauthorizedOperationNoPermission);
+  EXPECT_EQ(Refusal(Buy(Root("500"), "mna-nothing")),
+            ErrorCode::kUnauthorizedOperationNoPermission);
   EXPECT_EQ(Refusal(Buy(Root("100"), "mna-poor")), ErrorCode::kOperationDeniedDeviceNotFound);
   EXPECT_EQ(Refusal(Buy(Root("100"), "cpe-perm")), ErrorCode::kOperationDeniedDeviceNotFound);
   EXPECT_EQ(Refusal(Buy(Root("100"), "mna-monthly")), ErrorCode::kOperationDenied);
@@ -165,8 +170,8 @@ TEST_F(LicensePurchaseTest, RollBackKeepsADeviceBoundToAFlowPackageInEffect) {
   store::RunInTransaction<void>(
       *store_,
       [](store::Transaction& transaction) {
-        return transaction.InsertFlowPackageBinding("pkg-0", "200", "mna-bound", kNowMillis / 1000 - 60,
-                                                    kNowMillis / 1000 + 86400);
+        return transaction.InsertFlowPackageBinding(
+            "pkg-0", "200", "mna-bound", kNowMillis / 1000 - 60, kNowMillis / 1000 + 86400);
       },
       [&](Result<void> result) { bound.set_value(result); });
   ASSERT_TRUE(bound.get_future().get().has_value());
@@ -182,10 +187,12 @@ TEST_F(LicensePurchaseTest, VendorBuysForItsVendorPermanentHardware) {
   ASSERT_TRUE(bought.has_value()) << bought.error().message;
   EXPECT_EQ(Refusal(Buy(Root("300"), "cpe-perm", LicenseTarget::kHardware)),
             ErrorCode::kOperationDeniedRepeatPurchase);
-  EXPECT_EQ(Refusal(Buy(Root("300"), "cpe-tenant", LicenseTarget::kHardware)), ErrorCode::kOperationDenied);
+  EXPECT_EQ(Refusal(Buy(Root("300"), "cpe-tenant", LicenseTarget::kHardware)),
+            ErrorCode::kOperationDenied);
   EXPECT_EQ(Refusal(Buy(Root("300"), "cpe-none", LicenseTarget::kHardware)),
             ErrorCode::kOperationDeniedDeviceNotFound);
-  EXPECT_EQ(Refusal(Buy(Root("100"), "cpe-perm", LicenseTarget::kHardware)), ErrorCode::kOperationDenied);
+  EXPECT_EQ(Refusal(Buy(Root("100"), "cpe-perm", LicenseTarget::kHardware)),
+            ErrorCode::kOperationDenied);
   EXPECT_EQ(Balance("300"), 1000000 - kPrice);
 }
 
@@ -209,25 +216,29 @@ TEST_F(LicensePurchaseTest, VoucherPaysFirstAndTheBalanceTheRest) {
 }
 
 TEST_F(LicensePurchaseTest, JournalExplainsEveryBalance) {
-  ASSERT_TRUE(Buy(Root("100"), "mna-perm", LicenseTarget::kDevice, false, {.auto_voucher = true}).has_value());
+  ASSERT_TRUE(Buy(Root("100"), "mna-perm", LicenseTarget::kDevice, false, {.auto_voucher = true})
+                  .has_value());
   ASSERT_TRUE(Buy(Root("300"), "cpe-perm", LicenseTarget::kHardware).has_value());
   std::map<std::string, int64_t> balances;
   std::map<std::string, int64_t> voucher_balances;
   Result<std::vector<store::JournalEntry>> journal = store_->Journal();
   ASSERT_TRUE(journal.has_value());
   for (const store::JournalEntry& entry : *journal) {
-    int64_t& running = entry.voucher_id ? voucher_balances[*entry.voucher_id] : balances[entry.account_uin];
+    int64_t& running =
+        entry.voucher_id ? voucher_balances[*entry.voucher_id] : balances[entry.account_uin];
     running += entry.delta_fen;
     EXPECT_EQ(running, entry.balance_after_fen) << entry.reason;
   }
-  for (const std::string uin : {"100", "200", "300", "400", "500"}) EXPECT_EQ(balances[uin], Balance(uin)) << uin;
+  for (const std::string uin : {"100", "200", "300", "400", "500"})
+    EXPECT_EQ(balances[uin], Balance(uin)) << uin;
   EXPECT_EQ(voucher_balances["v-1"], (*store_->ListVouchers("100"))[0].balance_fen);
 }
 
 TEST_F(LicensePurchaseTest, FailingCommitIsTransactionExceptionAndChangesNothing) {
   size_t journal_before = JournalSize();
   faults_.fail_commits = 3;  // every attempt of the batch
-  Result<LicensePurchased> result = Buy(Root("100"), "mna-perm", LicenseTarget::kDevice, false, {.auto_voucher = true});
+  Result<LicensePurchased> result =
+      Buy(Root("100"), "mna-perm", LicenseTarget::kDevice, false, {.auto_voucher = true});
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().code, ErrorCode::kFailedOperationTransactionException);
   EXPECT_EQ(Balance("100"), 250000);
@@ -263,11 +274,13 @@ TEST_F(LicensePurchaseTest, ConcurrentPurchasesShareCommitsAndSellEachTargetOnce
   constexpr int kBuyers = 64;
   std::vector<std::promise<Result<LicensePurchased>>> done(kBuyers);
   for (int i = 0; i < kBuyers; ++i) {
-    LicensePurchase purchase{Root("100"), i % 2 ? "mna-perm" : "mna-perm2", LicenseTarget::kDevice, false,
-                             {.auto_voucher = true}, kNowMillis};
+    LicensePurchase purchase{Root("100"), i % 2 ? "mna-perm" : "mna-perm2", LicenseTarget::kDevice,
+                             false,       {.auto_voucher = true},           kNowMillis};
     store::RunInTransaction<LicensePurchased>(
         *store_,
-        [purchase, this](store::Transaction& transaction) { return OrderPerLicense(transaction, purchase, random_); },
+        [purchase, this](store::Transaction& transaction) {
+          return OrderPerLicense(transaction, purchase, random_);
+        },
         [&done, i](Result<LicensePurchased> result) { done[i].set_value(std::move(result)); });
   }
   int sold = 0, repeated = 0;
@@ -283,7 +296,8 @@ TEST_F(LicensePurchaseTest, ConcurrentPurchasesShareCommitsAndSellEachTargetOnce
   EXPECT_EQ(sold, 2);
   EXPECT_EQ(repeated, kBuyers - 2);
   EXPECT_EQ(Balance("100"), 250000 - 2 * kPrice + 5000);
-  EXPECT_LT(store_->stats().batches, static_cast<uint64_t>(kBuyers)) << "purchases should share commits";
+  EXPECT_LT(store_->stats().batches, static_cast<uint64_t>(kBuyers))
+      << "purchases should share commits";
 }
 
 }  // namespace

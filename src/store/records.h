@@ -50,6 +50,12 @@ struct DeviceRecord {
   int64_t created_unix_millis = 0;
   std::optional<std::string> hardware_id;  // set when created by activation
   LicensePayer license_payer = LicensePayer::kCustomer;
+  std::string data_key;      // the device's key, base64
+  int64_t access_scope = 0;  // 0 public-cloud gateway, 1 private, 2 both
+  int64_t flow_trunc = 0;    // 0 pay-as-you-go without a package, 1 truncate
+  std::string group_id;
+  std::string vendor_name;  // the vendor of the hardware it came from
+  std::string sn;           // that hardware's SN
 };
 
 struct HardwareRecord {
@@ -60,6 +66,24 @@ struct HardwareRecord {
   std::string description;
   int64_t created_unix_millis = 0;
   std::optional<std::string> activated_device_id;  // set once activated
+  std::optional<std::string> activated_by_uin;     // the tenant that activated it
+  int64_t activated_unix_millis = 0;
+  std::string tenant_description;  // the activating tenant's remark
+};
+
+// A prepaid monthly flow package and the devices bound to it.
+struct FlowPackageRecord {
+  std::string resource_id;
+  std::string account_uin;
+  std::string package_type;    // DEVICE_1_FLOW_20G ...
+  int64_t package_region = 0;  // 0 mainland China, 1 outside
+  bool auto_renew = false;
+  bool trunc = false;
+  std::string order_id;
+  int64_t active_unix = 0;  // in effect from (inclusive)
+  int64_t expire_unix = 0;  // to (exclusive)
+  int64_t created_unix_millis = 0;
+  std::vector<std::string> device_ids;
 };
 
 // A permanent license, bought once with OrderPerLicense. It names the

@@ -63,6 +63,10 @@ class Store {
   // Every journal entry, oldest first (audits and tests).
   virtual Result<std::vector<JournalEntry>> Journal() = 0;
 
+  // Runs `body` on a consistent read-only snapshot, off the writer: reads
+  // never wait for writes. Writes attempted in it fail.
+  virtual Result<void> ReadSnapshot(const std::function<Result<void>(Transaction&)>& body) = 0;
+
   // Queues a write; see WriteCommand. Never blocks on the disk.
   virtual void Submit(WriteCommand command) = 0;
 };
@@ -75,17 +79,17 @@ template <typename T>
 void RunInTransaction(Store& store, std::function<Result<T>(Transaction&)> body,
                       std::function<void(Result<T>)> reply) {
   auto outcome = std::make_shared<std::optional<Result<T>>>();
-  store.Submit(WriteCommand{
-      .run =
-          [body = std::move(body), outcome](Transaction& transaction) {
-            *outcome = body(transaction);
-            return (*outcome)->has_value() || transaction.keep_changes_on_error();
-          },
-      .done =
-          [outcome, reply = std::move(reply)](Result<void> durable) {
-            if (!durable) return reply(tl::unexpected(durable.error()));
-            reply(std::move(**outcome));
-          }});
+  store.Submit(WriteCommand{.run =
+                                [body = std::move(body), outcome](Transaction& transaction) {
+                                  *outcome = body(transaction);
+                                  return (*outcome)->has_value() ||
+                                         transaction.keep_changes_on_error();
+                                },
+                            .done =
+                                [outcome, reply = std::move(reply)](Result<void> durable) {
+                                  if (!durable) return reply(tl::unexpected(durable.error()));
+                                  reply(std::move(**outcome));
+                                }});
 }
 
 }  // namespace mnad::store

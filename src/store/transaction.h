@@ -43,11 +43,38 @@ class Transaction {
   virtual Result<void> AppendJournal(const JournalEntry& entry) = 0;
   virtual Result<void> DeleteDevice(std::string_view device_id) = 0;
   virtual Result<void> DeleteHardware(std::string_view hardware_id) = 0;
-  // Test and lifecycle support (flow packages arrive with their actions).
+  // A bare package binding, for tests of rules that depend on one.
   virtual Result<void> InsertFlowPackageBinding(std::string_view resource_id,
                                                 std::string_view account_uin,
                                                 std::string_view device_id, int64_t active_unix,
                                                 int64_t expire_unix) = 0;
+
+  // Devices.
+  virtual Result<std::vector<DeviceRecord>> ListDevices(std::string_view account_uin) = 0;
+  virtual Result<std::optional<DeviceRecord>> FindDeviceByName(std::string_view account_uin,
+                                                               std::string_view name) = 0;
+  virtual Result<bool> DataKeyExists(std::string_view data_key) = 0;
+  virtual Result<void> InsertDevice(const DeviceRecord& device) = 0;
+  // Writes name, remark and flow_trunc.
+  virtual Result<void> UpdateDevice(const DeviceRecord& device) = 0;
+
+  // Vendor hardware.
+  virtual Result<std::vector<HardwareRecord>> ListHardware(std::string_view vendor_uin) = 0;
+  virtual Result<std::optional<HardwareRecord>> FindHardwareBySn(std::string_view vendor_uin,
+                                                                 std::string_view sn) = 0;
+  virtual Result<std::optional<HardwareRecord>> FindHardwareById(std::string_view hardware_id) = 0;
+  virtual Result<std::optional<AccountRecord>> FindVendorByName(std::string_view vendor_name) = 0;
+  virtual Result<void> InsertHardware(const HardwareRecord& hardware) = 0;
+  // Writes sn, description and the activation fields.
+  virtual Result<void> UpdateHardware(const HardwareRecord& hardware) = 0;
+  // A license bought for hardware moves to the device it became.
+  virtual Result<void> MoveLicenseToDevice(std::string_view hardware_id,
+                                           std::string_view device_id) = 0;
+
+  // Flow packages.
+  virtual Result<void> InsertFlowPackage(const FlowPackageRecord& package) = 0;
+  virtual Result<std::vector<FlowPackageRecord>> ListFlowPackages(std::string_view account_uin) = 0;
+  virtual Result<void> SetFlowPackageRenewFlag(std::string_view resource_id, bool auto_renew) = 0;
 
   // A command that answers an error normally leaves no trace. RollBack is
   // the exception: the refusal and the deletion it causes are one unit.

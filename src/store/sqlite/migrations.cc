@@ -141,6 +141,20 @@ CREATE TABLE flow_package_devices (
 CREATE INDEX flow_package_devices_by_device ON flow_package_devices(device_id);
 CREATE INDEX journal_by_voucher ON journal(voucher_id);
 )sql",
+      // 3: the device and hardware fields of the MNA device actions.
+      R"sql(
+ALTER TABLE devices ADD COLUMN data_key TEXT;
+ALTER TABLE devices ADD COLUMN access_scope INTEGER NOT NULL DEFAULT 0 CHECK (access_scope IN (0, 1, 2));
+ALTER TABLE devices ADD COLUMN flow_trunc INTEGER NOT NULL DEFAULT 0 CHECK (flow_trunc IN (0, 1));
+ALTER TABLE devices ADD COLUMN group_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE devices ADD COLUMN vendor_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE devices ADD COLUMN sn TEXT NOT NULL DEFAULT '';
+CREATE UNIQUE INDEX devices_by_data_key ON devices(data_key) WHERE data_key IS NOT NULL;
+ALTER TABLE hardware ADD COLUMN activated_by_uin TEXT;
+ALTER TABLE hardware ADD COLUMN tenant_description TEXT NOT NULL DEFAULT '';
+CREATE INDEX accounts_by_vendor_name ON accounts(vendor_name);
+CREATE INDEX flow_packages_by_account ON flow_packages(account_uin);
+)sql",
   };
   return steps;
 }

@@ -28,7 +28,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(SqliteStoreOptions option
   Result<std::unique_ptr<Connection>> writer = Connection::Open(options.path, /*create=*/true);
   if (!writer) return tl::unexpected(writer.error());
   MNAD_TRY(Migrate(**writer));
-  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(options), clock, std::move(*writer)));
+  return std::unique_ptr<SqliteStore>(
+      new SqliteStore(std::move(options), clock, std::move(*writer)));
 }
 
 SqliteStore::SqliteStore(SqliteStoreOptions options, const Clock* clock,
@@ -55,8 +56,9 @@ void SqliteStore::Submit(WriteCommand command) {
       return;
     }
   }
-  command.done(Fail(ErrorCode::kFailedOperationTransactionException,
-                    "The store is not accepting writes (stopping or overloaded); nothing changed."));
+  command.done(
+      Fail(ErrorCode::kFailedOperationTransactionException,
+           "The store is not accepting writes (stopping or overloaded); nothing changed."));
 }
 
 WriterStats SqliteStore::stats() const {
@@ -102,8 +104,9 @@ void SqliteStore::ExecuteBatch(std::vector<WriteCommand>& batch) {
     }
     bool inject_failure = options_.faults != nullptr && options_.faults->fail_commits.load() > 0 &&
                           options_.faults->fail_commits.fetch_sub(1) > 0;
-    Result<void> committed =
-        inject_failure ? Fail(ErrorCode::kInternalError, "injected commit fault") : db.Exec("COMMIT");
+    Result<void> committed = inject_failure
+                                 ? Fail(ErrorCode::kInternalError, "injected commit fault")
+                                 : db.Exec("COMMIT");
     if (committed) {
       {
         std::lock_guard lock(queue_mutex_);
@@ -142,6 +145,7 @@ Result<SqliteStore::ReadLease> SqliteStore::Read() {
   }
   Result<std::unique_ptr<Connection>> opened = Connection::Open(options_.path, /*create=*/false);
   if (!opened) return tl::unexpected(opened.error());
+  MNAD_TRY((*opened)->Exec("PRAGMA query_only=1"));
   return ReadLease(this, std::move(*opened));
 }
 
@@ -168,7 +172,8 @@ Result<SeedReport> SqliteStore::ApplySeed(const SeedData& seed) {
               }
               if (seed.prices) {
                 Result<Statement> upsert = db.Prepare(
-                    "INSERT INTO prices(id, license_fen, flow_20g_fen, flow_50g_fen, flow_100g_fen, "
+                    "INSERT INTO prices(id, license_fen, flow_20g_fen, flow_50g_fen, "
+                    "flow_100g_fen, "
                     "flow_500g_fen) VALUES (1, ?1, ?2, ?3, ?4, ?5) ON CONFLICT(id) DO UPDATE SET "
                     "license_fen=?1, flow_20g_fen=?2, flow_50g_fen=?3, flow_100g_fen=?4, "
                     "flow_500g_fen=?5");
@@ -289,7 +294,8 @@ Result<void> SqliteStore::ApplySeedAccount(Connection& db, const SeedAccount& se
     Result<Statement> insert = db.Prepare(
         "INSERT INTO vouchers(voucher_id, account_uin, cash, nominal_fen, balance_fen, "
         "threshold_fen, "
-        "begin_unix, end_unix, products, status, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+        "begin_unix, end_unix, products, status, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+        "?8, ?9, "
         "?10, ?11)");
     if (!insert) return tl::unexpected(insert.error());
     MNAD_TRY(insert->Bind(1, voucher.voucher_id)
@@ -460,6 +466,17 @@ Result<std::vector<JournalEntry>> SqliteStore::VoucherJournal(std::string_view a
   Result<ReadLease> db = Read();
   if (!db) return tl::unexpected(db.error());
   return QueryJournal(**db, "WHERE account_uin=?1 AND voucher_id=?2", {account_uin, voucher_id});
+}
+
+Result<void> SqliteStore::ReadSnapshot(const std::function<Result<void>(Transaction&)>& body) {
+  Result<ReadLease> db = Read();
+  if (!db) return tl::unexpected(db.error());
+  // One read transaction: every query of the body sees the same commit.
+  MNAD_TRY((*db)->Exec("BEGIN"));
+  SqliteTransaction snapshot(**db, nullptr);
+  Result<void> result = body(snapshot);
+  (void)(*db)->Exec("COMMIT");
+  return result;
 }
 
 Result<std::vector<JournalEntry>> SqliteStore::Journal() {

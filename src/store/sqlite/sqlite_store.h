@@ -61,6 +61,7 @@ class SqliteStore final : public Store {
   Result<std::vector<JournalEntry>> VoucherJournal(std::string_view account_uin,
                                                    std::string_view voucher_id) override;
   Result<std::vector<JournalEntry>> Journal() override;
+  Result<void> ReadSnapshot(const std::function<Result<void>(Transaction&)>& body) override;
   void Submit(WriteCommand command) override;
 
   WriterStats stats() const;

@@ -30,6 +30,22 @@ Result<std::optional<Record>> QueryOne(Connection& db, const std::string& sql,
   return std::optional<Record>(reader(*query));
 }
 
+template <typename Record, typename Reader>
+Result<std::vector<Record>> QueryAll(Connection& db, const std::string& sql,
+                                     std::initializer_list<std::string_view> keys, Reader reader) {
+  Result<Statement> query = db.Prepare(sql);
+  if (!query) return AsTransactionError<std::vector<Record>>(tl::unexpected(query.error()));
+  int index = 1;
+  for (std::string_view key : keys) query->Bind(index++, key);
+  std::vector<Record> records;
+  while (true) {
+    Result<bool> row = query->Step();
+    if (!row) return AsTransactionError<std::vector<Record>>(tl::unexpected(row.error()));
+    if (!*row) return records;
+    records.push_back(reader(*query));
+  }
+}
+
 std::optional<std::string> OptionalText(const Statement& row, int column) {
   if (row.IsNull(column)) return std::nullopt;
   return row.Text(column);
@@ -83,6 +99,12 @@ DeviceRecord ReadDevice(const Statement& row) {
   device.created_unix_millis = row.Int(5);
   device.hardware_id = OptionalText(row, 6);
   device.license_payer = row.Int(7) == 1 ? LicensePayer::kVendor : LicensePayer::kCustomer;
+  device.data_key = row.Text(8);
+  device.access_scope = row.Int(9);
+  device.flow_trunc = row.Int(10);
+  device.group_id = row.Text(11);
+  device.vendor_name = row.Text(12);
+  device.sn = row.Text(13);
   return device;
 }
 
@@ -135,6 +157,9 @@ HardwareRecord ReadHardware(const Statement& row) {
   hardware.description = row.Text(4);
   hardware.created_unix_millis = row.Int(5);
   hardware.activated_device_id = OptionalText(row, 6);
+  hardware.activated_by_uin = OptionalText(row, 7);
+  hardware.activated_unix_millis = row.IsNull(8) ? 0 : row.Int(8);
+  hardware.tenant_description = row.Text(9);
   return hardware;
 }
 
@@ -148,28 +173,29 @@ Result<Statement> SqliteTransaction::PrepareWrite(std::string_view sql) {
 }
 
 Result<std::optional<AccountRecord>> SqliteTransaction::FindAccount(std::string_view uin) {
-  return QueryOne<AccountRecord>(connection_,
-                                 std::string("SELECT ") + kAccountColumns + " FROM accounts WHERE uin=?1",
-                                 {uin}, ReadAccount);
+  return QueryOne<AccountRecord>(
+      connection_, std::string("SELECT ") + kAccountColumns + " FROM accounts WHERE uin=?1", {uin},
+      ReadAccount);
 }
 
 Result<std::optional<DeviceRecord>> SqliteTransaction::FindDevice(std::string_view account_uin,
                                                                   std::string_view device_id) {
-  return QueryOne<DeviceRecord>(
-      connection_,
-      std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE device_id=?1 AND account_uin=?2",
-      {device_id, account_uin}, ReadDevice);
+  return QueryOne<DeviceRecord>(connection_,
+                                std::string("SELECT ") + kDeviceColumns +
+                                    " FROM devices WHERE device_id=?1 AND account_uin=?2",
+                                {device_id, account_uin}, ReadDevice);
 }
 
-Result<std::optional<HardwareRecord>> SqliteTransaction::FindHardware(std::string_view vendor_uin,
-                                                                      std::string_view hardware_id) {
-  return QueryOne<HardwareRecord>(
-      connection_,
-      std::string("SELECT ") + kHardwareColumns + " FROM hardware WHERE hardware_id=?1 AND vendor_uin=?2",
-      {hardware_id, vendor_uin}, ReadHardware);
+Result<std::optional<HardwareRecord>> SqliteTransaction::FindHardware(
+    std::string_view vendor_uin, std::string_view hardware_id) {
+  return QueryOne<HardwareRecord>(connection_,
+                                  std::string("SELECT ") + kHardwareColumns +
+                                      " FROM hardware WHERE hardware_id=?1 AND vendor_uin=?2",
+                                  {hardware_id, vendor_uin}, ReadHardware);
 }
 
-Result<std::optional<LicenseRecord>> SqliteTransaction::FindLicenseByDevice(std::string_view device_id) {
+Result<std::optional<LicenseRecord>> SqliteTransaction::FindLicenseByDevice(
+    std::string_view device_id) {
   return QueryOne<LicenseRecord>(
       connection_, std::string("SELECT ") + kLicenseColumns + " FROM licenses WHERE device_id=?1",
       {device_id}, ReadLicense);
@@ -183,8 +209,9 @@ Result<std::optional<LicenseRecord>> SqliteTransaction::FindLicenseByHardware(
 }
 
 Result<std::vector<VoucherRecord>> SqliteTransaction::ListVouchers(std::string_view account_uin) {
-  Result<Statement> query = AsTransactionError(connection_.Prepare(
-      std::string("SELECT ") + kVoucherColumns + " FROM vouchers WHERE account_uin=?1 ORDER BY voucher_id"));
+  Result<Statement> query = AsTransactionError(
+      connection_.Prepare(std::string("SELECT ") + kVoucherColumns +
+                          " FROM vouchers WHERE account_uin=?1 ORDER BY voucher_id"));
   if (!query) return tl::unexpected(query.error());
   query->Bind(1, account_uin);
   std::vector<VoucherRecord> vouchers;
@@ -258,7 +285,8 @@ Result<void> SqliteTransaction::InsertOrder(const OrderRecord& order) {
 
 Result<void> SqliteTransaction::InsertLicense(const LicenseRecord& license) {
   Result<Statement> insert = PrepareWrite(
-      "INSERT INTO licenses(resource_id, account_uin, device_id, hardware_id, order_id, created_ms) "
+      "INSERT INTO licenses(resource_id, account_uin, device_id, hardware_id, order_id, "
+      "created_ms) "
       "VALUES (?1,?2,?3,?4,?5,?6)");
   if (!insert) return tl::unexpected(insert.error());
   return AsTransactionError(insert->Bind(1, license.resource_id)
@@ -305,13 +333,215 @@ Result<void> SqliteTransaction::InsertFlowPackageBinding(std::string_view resour
       "INSERT OR IGNORE INTO flow_packages(resource_id, account_uin, active_unix, expire_unix) "
       "VALUES (?1,?2,?3,?4)");
   if (!package) return tl::unexpected(package.error());
-  Result<void> inserted = AsTransactionError(
-      package->Bind(1, resource_id).Bind(2, account_uin).Bind(3, active_unix).Bind(4, expire_unix).Run());
+  Result<void> inserted = AsTransactionError(package->Bind(1, resource_id)
+                                                 .Bind(2, account_uin)
+                                                 .Bind(3, active_unix)
+                                                 .Bind(4, expire_unix)
+                                                 .Run());
   if (!inserted) return inserted;
   Result<Statement> binding =
       PrepareWrite("INSERT INTO flow_package_devices(resource_id, device_id) VALUES (?1,?2)");
   if (!binding) return tl::unexpected(binding.error());
   return AsTransactionError(binding->Bind(1, resource_id).Bind(2, device_id).Run());
+}
+
+Result<std::vector<DeviceRecord>> SqliteTransaction::ListDevices(std::string_view account_uin) {
+  return QueryAll<DeviceRecord>(
+      connection_,
+      std::string("SELECT ") + kDeviceColumns +
+          " FROM devices WHERE account_uin=?1 ORDER BY created_ms, device_id",
+      {account_uin}, ReadDevice);
+}
+
+Result<std::optional<DeviceRecord>> SqliteTransaction::FindDeviceByName(
+    std::string_view account_uin, std::string_view name) {
+  return QueryOne<DeviceRecord>(
+      connection_,
+      std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE account_uin=?1 AND name=?2",
+      {account_uin, name}, ReadDevice);
+}
+
+Result<bool> SqliteTransaction::DataKeyExists(std::string_view data_key) {
+  Result<Statement> query =
+      AsTransactionError(connection_.Prepare("SELECT 1 FROM devices WHERE data_key=?1"));
+  if (!query) return tl::unexpected(query.error());
+  query->Bind(1, data_key);
+  return AsTransactionError(query->Step());
+}
+
+Result<void> SqliteTransaction::InsertDevice(const DeviceRecord& device) {
+  Result<Statement> insert = PrepareWrite(
+      "INSERT INTO devices(device_id, account_uin, name, license_pay_mode, remark, created_ms, "
+      "hardware_id, "
+      "license_payer, data_key, access_scope, flow_trunc, group_id, vendor_name, sn) "
+      "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)");
+  if (!insert) return tl::unexpected(insert.error());
+  return AsTransactionError(insert->Bind(1, device.device_id)
+                                .Bind(2, device.account_uin)
+                                .Bind(3, device.name)
+                                .Bind(4, device.license_pay_mode)
+                                .Bind(5, device.remark)
+                                .Bind(6, device.created_unix_millis)
+                                .BindOptional(7, device.hardware_id)
+                                .Bind(8, static_cast<int64_t>(device.license_payer))
+                                .Bind(9, device.data_key)
+                                .Bind(10, device.access_scope)
+                                .Bind(11, device.flow_trunc)
+                                .Bind(12, device.group_id)
+                                .Bind(13, device.vendor_name)
+                                .Bind(14, device.sn)
+                                .Run());
+}
+
+Result<void> SqliteTransaction::UpdateDevice(const DeviceRecord& device) {
+  Result<Statement> update =
+      PrepareWrite("UPDATE devices SET name=?2, remark=?3, flow_trunc=?4 WHERE device_id=?1");
+  if (!update) return tl::unexpected(update.error());
+  return AsTransactionError(update->Bind(1, device.device_id)
+                                .Bind(2, device.name)
+                                .Bind(3, device.remark)
+                                .Bind(4, device.flow_trunc)
+                                .Run());
+}
+
+Result<std::vector<HardwareRecord>> SqliteTransaction::ListHardware(std::string_view vendor_uin) {
+  return QueryAll<HardwareRecord>(
+      connection_,
+      std::string("SELECT ") + kHardwareColumns +
+          " FROM hardware WHERE vendor_uin=?1 ORDER BY created_ms, hardware_id",
+      {vendor_uin}, ReadHardware);
+}
+
+Result<std::optional<HardwareRecord>> SqliteTransaction::FindHardwareBySn(
+    std::string_view vendor_uin, std::string_view sn) {
+  return QueryOne<HardwareRecord>(
+      connection_,
+      std::string("SELECT ") + kHardwareColumns + " FROM hardware WHERE vendor_uin=?1 AND sn=?2",
+      {vendor_uin, sn}, ReadHardware);
+}
+
+Result<std::optional<HardwareRecord>> SqliteTransaction::FindHardwareById(
+    std::string_view hardware_id) {
+  return QueryOne<HardwareRecord>(
+      connection_,
+      std::string("SELECT ") + kHardwareColumns + " FROM hardware WHERE hardware_id=?1",
+      {hardware_id}, ReadHardware);
+}
+
+Result<std::optional<AccountRecord>> SqliteTransaction::FindVendorByName(
+    std::string_view vendor_name) {
+  return QueryOne<AccountRecord>(connection_,
+                                 std::string("SELECT ") + kAccountColumns +
+                                     " FROM accounts WHERE vendor_name=?1 ORDER BY uin LIMIT 1",
+                                 {vendor_name}, ReadAccount);
+}
+
+Result<void> SqliteTransaction::InsertHardware(const HardwareRecord& hardware) {
+  Result<Statement> insert = PrepareWrite(
+      "INSERT INTO hardware(hardware_id, vendor_uin, sn, license_charging_mode, description, "
+      "created_ms) "
+      "VALUES (?1,?2,?3,?4,?5,?6)");
+  if (!insert) return tl::unexpected(insert.error());
+  return AsTransactionError(insert->Bind(1, hardware.hardware_id)
+                                .Bind(2, hardware.vendor_uin)
+                                .Bind(3, hardware.sn)
+                                .Bind(4, hardware.license_charging_mode)
+                                .Bind(5, hardware.description)
+                                .Bind(6, hardware.created_unix_millis)
+                                .Run());
+}
+
+Result<void> SqliteTransaction::UpdateHardware(const HardwareRecord& hardware) {
+  Result<Statement> update = PrepareWrite(
+      "UPDATE hardware SET sn=?2, description=?3, activated_device_id=?4, activated_by_uin=?5, "
+      "activated_ms=?6, tenant_description=?7 WHERE hardware_id=?1");
+  if (!update) return tl::unexpected(update.error());
+  return AsTransactionError(update->Bind(1, hardware.hardware_id)
+                                .Bind(2, hardware.sn)
+                                .Bind(3, hardware.description)
+                                .BindOptional(4, hardware.activated_device_id)
+                                .BindOptional(5, hardware.activated_by_uin)
+                                .Bind(6, hardware.activated_unix_millis)
+                                .Bind(7, hardware.tenant_description)
+                                .Run());
+}
+
+Result<void> SqliteTransaction::MoveLicenseToDevice(std::string_view hardware_id,
+                                                    std::string_view device_id) {
+  Result<Statement> update = PrepareWrite("UPDATE licenses SET device_id=?2 WHERE hardware_id=?1");
+  if (!update) return tl::unexpected(update.error());
+  return AsTransactionError(update->Bind(1, hardware_id).Bind(2, device_id).Run());
+}
+
+Result<void> SqliteTransaction::InsertFlowPackage(const FlowPackageRecord& package) {
+  Result<Statement> insert = PrepareWrite(
+      "INSERT INTO flow_packages(resource_id, account_uin, package_type, package_region, "
+      "auto_renew, trunc, "
+      "order_id, active_unix, expire_unix, created_ms) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
+  if (!insert) return tl::unexpected(insert.error());
+  Result<void> inserted = AsTransactionError(insert->Bind(1, package.resource_id)
+                                                 .Bind(2, package.account_uin)
+                                                 .Bind(3, package.package_type)
+                                                 .Bind(4, package.package_region)
+                                                 .Bind(5, int64_t{package.auto_renew})
+                                                 .Bind(6, int64_t{package.trunc})
+                                                 .Bind(7, package.order_id)
+                                                 .Bind(8, package.active_unix)
+                                                 .Bind(9, package.expire_unix)
+                                                 .Bind(10, package.created_unix_millis)
+                                                 .Run());
+  if (!inserted) return inserted;
+  for (const std::string& device_id : package.device_ids) {
+    Result<Statement> binding =
+        PrepareWrite("INSERT INTO flow_package_devices(resource_id, device_id) VALUES (?1,?2)");
+    if (!binding) return tl::unexpected(binding.error());
+    Result<void> bound =
+        AsTransactionError(binding->Bind(1, package.resource_id).Bind(2, device_id).Run());
+    if (!bound) return bound;
+  }
+  return {};
+}
+
+Result<std::vector<FlowPackageRecord>> SqliteTransaction::ListFlowPackages(
+    std::string_view account_uin) {
+  Result<std::vector<FlowPackageRecord>> packages = QueryAll<FlowPackageRecord>(
+      connection_,
+      "SELECT resource_id, account_uin, package_type, package_region, auto_renew, trunc, "
+      "COALESCE(order_id, ''), active_unix, expire_unix, created_ms FROM flow_packages WHERE "
+      "account_uin=?1 "
+      "ORDER BY created_ms, resource_id",
+      {account_uin}, [](const Statement& row) {
+        FlowPackageRecord package;
+        package.resource_id = row.Text(0);
+        package.account_uin = row.Text(1);
+        package.package_type = row.Text(2);
+        package.package_region = row.Int(3);
+        package.auto_renew = row.Int(4) != 0;
+        package.trunc = row.Int(5) != 0;
+        package.order_id = row.Text(6);
+        package.active_unix = row.Int(7);
+        package.expire_unix = row.Int(8);
+        package.created_unix_millis = row.Int(9);
+        return package;
+      });
+  if (!packages) return packages;
+  for (FlowPackageRecord& package : *packages) {
+    Result<std::vector<std::string>> devices = QueryAll<std::string>(
+        connection_,
+        "SELECT device_id FROM flow_package_devices WHERE resource_id=?1 ORDER BY rowid",
+        {package.resource_id}, [](const Statement& row) { return row.Text(0); });
+    if (!devices) return tl::unexpected(devices.error());
+    package.device_ids = std::move(*devices);
+  }
+  return packages;
+}
+
+Result<void> SqliteTransaction::SetFlowPackageRenewFlag(std::string_view resource_id,
+                                                        bool auto_renew) {
+  Result<Statement> update =
+      PrepareWrite("UPDATE flow_packages SET auto_renew=?2 WHERE resource_id=?1");
+  if (!update) return tl::unexpected(update.error());
+  return AsTransactionError(update->Bind(1, resource_id).Bind(2, int64_t{auto_renew}).Run());
 }
 
 }  // namespace mnad::store::sqlite

@@ -48,6 +48,25 @@ class SqliteTransaction final : public Transaction {
                                         std::string_view device_id, int64_t active_unix,
                                         int64_t expire_unix) override;
 
+  Result<std::vector<DeviceRecord>> ListDevices(std::string_view account_uin) override;
+  Result<std::optional<DeviceRecord>> FindDeviceByName(std::string_view account_uin,
+                                                       std::string_view name) override;
+  Result<bool> DataKeyExists(std::string_view data_key) override;
+  Result<void> InsertDevice(const DeviceRecord& device) override;
+  Result<void> UpdateDevice(const DeviceRecord& device) override;
+  Result<std::vector<HardwareRecord>> ListHardware(std::string_view vendor_uin) override;
+  Result<std::optional<HardwareRecord>> FindHardwareBySn(std::string_view vendor_uin,
+                                                         std::string_view sn) override;
+  Result<std::optional<HardwareRecord>> FindHardwareById(std::string_view hardware_id) override;
+  Result<std::optional<AccountRecord>> FindVendorByName(std::string_view vendor_name) override;
+  Result<void> InsertHardware(const HardwareRecord& hardware) override;
+  Result<void> UpdateHardware(const HardwareRecord& hardware) override;
+  Result<void> MoveLicenseToDevice(std::string_view hardware_id,
+                                   std::string_view device_id) override;
+  Result<void> InsertFlowPackage(const FlowPackageRecord& package) override;
+  Result<std::vector<FlowPackageRecord>> ListFlowPackages(std::string_view account_uin) override;
+  Result<void> SetFlowPackageRenewFlag(std::string_view resource_id, bool auto_renew) override;
+
   Connection& connection() { return connection_; }
 
  private:
@@ -72,7 +91,7 @@ inline constexpr char kAccountColumns[] =
     "balance_fen, created_ms";
 inline constexpr char kDeviceColumns[] =
     "device_id, account_uin, name, license_pay_mode, remark, created_ms, hardware_id, "
-    "license_payer";
+    "license_payer, data_key, access_scope, flow_trunc, group_id, vendor_name, sn";
 inline constexpr char kVoucherColumns[] =
     "voucher_id, cash, nominal_fen, balance_fen, threshold_fen, begin_unix, end_unix, products, "
     "status, account_uin, created_ms";
@@ -82,7 +101,7 @@ inline constexpr char kLicenseColumns[] =
     "resource_id, account_uin, device_id, hardware_id, order_id, created_ms";
 inline constexpr char kHardwareColumns[] =
     "hardware_id, vendor_uin, sn, license_charging_mode, description, created_ms, "
-    "activated_device_id";
+    "activated_device_id, activated_by_uin, activated_ms, tenant_description";
 
 // Lists are stored one item per line (items never contain a newline: the
 // seed parser and the API schemas refuse control characters).

@@ -1,0 +1,116 @@
+#include "mna/action_support.h"
+
+#include <boost/json.hpp>
+
+#include "mna/actions.h"
+
+namespace mnad::mna {
+
+void ReadAndReply(store::Store& store, const ResponseBody& body, api::ActionReply reply) {
+  boost::json::object response;
+  Result<void> read = store.ReadSnapshot([&](store::Transaction& transaction) -> Result<void> {
+    Result<boost::json::object> built = body(transaction);
+    if (!built) return tl::unexpected(built.error());
+    response = std::move(*built);
+    return {};
+  });
+  if (!read) return reply(tl::unexpected(read.error()));
+  reply(std::move(response));
+}
+
+void WriteAndReply(store::Store& store, ResponseBody body, api::ActionReply reply) {
+  store::RunInTransaction<boost::json::object>(store, std::move(body), std::move(reply));
+}
+
+void AddRule(api::Router& router, MnaDeps& deps, std::string action,
+             std::vector<api::ParamSpec> params, Access access, Rule rule, bool region_required) {
+  router.Add({.service = kService,
+              .version = kVersion,
+              .action = std::move(action),
+              .params = std::move(params),
+              .region_required = region_required,
+              .handler = [&deps, access, rule = std::move(rule)](const api::CallContext& context,
+                                                                 const api::ParamObject& params,
+                                                                 api::ActionReply reply) {
+                ResponseBody body = [&deps, rule, principal = context.principal,
+                                     params](store::Transaction& transaction) {
+                  return rule(transaction, deps, principal, params);
+                };
+                if (access == Access::kWrite)
+                  return WriteAndReply(deps.store, std::move(body), std::move(reply));
+                ReadAndReply(deps.store, body, std::move(reply));
+              }});
+}
+
+Result<store::AccountRecord> CallerAccount(store::Transaction& transaction,
+                                           const Principal& principal) {
+  Result<std::optional<store::AccountRecord>> account =
+      transaction.FindAccount(principal.account_uin);
+  if (!account) return tl::unexpected(account.error());
+  if (!account->has_value())
+    return Fail(ErrorCode::kInternalError, "the calling account no longer exists");
+  if ((*account)->suspended) {
+    return Fail(ErrorCode::kUnauthorizedOperation,
+                "The account " + principal.account_uin + " is suspended by the operator.");
+  }
+  return std::move(**account);
+}
+
+Result<PageSlice> Paginate(int64_t page_number, int64_t page_size, size_t total, bool allow_all) {
+  if (allow_all && page_number == -1 && page_size == -1) {
+    return PageSlice{0, total, total > 0 ? 1 : 0};
+  }
+  if (page_number < 1 || page_size < 1) {
+    return Fail(ErrorCode::kInvalidParameterValue,
+                std::string("PageNumber and PageSize must be at least 1") +
+                    (allow_all ? " (or both -1 for every item)." : "."));
+  }
+  PageSlice slice;
+  slice.total_pages = static_cast<int64_t>((total + page_size - 1) / page_size);
+  uint64_t begin = static_cast<uint64_t>(page_number - 1) * static_cast<uint64_t>(page_size);
+  slice.begin = static_cast<size_t>(std::min<uint64_t>(begin, total));
+  slice.end = static_cast<size_t>(
+      std::min<uint64_t>(slice.begin + static_cast<uint64_t>(page_size), total));
+  return slice;
+}
+
+std::string NewId(Random& random, std::string_view prefix) {
+  return std::string(prefix) + random.LowerAlnum(10);
+}
+
+boost::json::object DeviceBaseInfoJson(const store::DeviceRecord& device) {
+  return boost::json::object{
+      {"DeviceId", device.device_id},
+      {"DeviceName", device.name},
+      {"CreateTime", std::to_string(device.created_unix_millis)},
+      {"LastTime", "0"},
+      {"Remark", device.remark},
+      {"AccessScope", device.access_scope},
+      {"LicensePayMode", device.license_pay_mode},
+      {"Payer", static_cast<int64_t>(device.license_payer)},
+      {"GroupId", device.group_id},
+      {"GroupName", ""},
+      {"FlowTrunc", device.flow_trunc},
+      {"Sn", device.sn},
+      {"Vendor", device.vendor_name},
+      {"AllowedRegions", boost::json::array()},
+  };
+}
+
+int64_t HardwarePayer(const store::HardwareRecord& hardware) {
+  return hardware.license_charging_mode == 1 ? 0 : 1;
+}
+
+int64_t HardwareLicensePayMode(const store::HardwareRecord& hardware,
+                               const std::optional<store::DeviceRecord>& device) {
+  switch (hardware.license_charging_mode) {
+    case 2:
+      return 0;
+    case 3:
+      return 1;
+    default:
+      return device ? device->license_pay_mode : -1;
+  }
+}
+
+}  // namespace mnad::mna

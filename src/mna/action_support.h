@@ -1,0 +1,70 @@
+// Shared plumbing of the MNA action handlers: what they depend on, how a
+// read or a write runs and replies, paging, and the JSON shapes of the SDK
+// models (DeviceBaseInfo, …) that several actions return.
+// Thread-safe: the functions use only their arguments.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <functional>
+#include <string>
+
+#include "api/router.h"
+#include "core/clock.h"
+#include "core/random.h"
+#include "store/store.h"
+
+namespace mnad::mna {
+
+struct MnaDeps {
+  store::Store& store;
+  const Clock& clock;
+  Random& random;
+};
+
+using ResponseBody = std::function<Result<boost::json::object>(store::Transaction&)>;
+
+// An action's rule: request → response fields, inside one transaction.
+using Rule = std::function<Result<boost::json::object>(store::Transaction&, MnaDeps&,
+                                                       const Principal&, const api::ParamObject&)>;
+enum class Access { kRead, kWrite };
+
+// Registers an MNA action whose handler runs `rule` on a read snapshot
+// (kRead) or as one durable write transaction (kWrite).
+void AddRule(api::Router& router, MnaDeps& deps, std::string action,
+             std::vector<api::ParamSpec> params, Access access, Rule rule,
+             bool region_required = false);
+
+// Runs `body` on a read snapshot and replies with what it returns.
+void ReadAndReply(store::Store& store, const ResponseBody& body, api::ActionReply reply);
+// Runs `body` as one write transaction; replies once it is durable.
+void WriteAndReply(store::Store& store, ResponseBody body, api::ActionReply reply);
+
+// Refusals of accounts that may not act on MNA at all: suspended (also
+// checked at the gateway, re-read here) and service not authorized.
+Result<store::AccountRecord> CallerAccount(store::Transaction& transaction,
+                                           const Principal& principal);
+
+// PageNumber/PageSize: the slice [begin, end) of `total` items, or
+// InvalidParameterValue. With `allow_all`, -1/-1 selects everything.
+struct PageSlice {
+  size_t begin = 0;
+  size_t end = 0;
+  int64_t total_pages = 0;
+};
+Result<PageSlice> Paginate(int64_t page_number, int64_t page_size, size_t total, bool allow_all);
+
+// "mna-" or "cpe-" and ten characters of [0-9a-z].
+std::string NewId(Random& random, std::string_view prefix);
+
+// The SDK model DeviceBaseInfo.
+boost::json::object DeviceBaseInfoJson(const store::DeviceRecord& device);
+
+// Payer as HardwareInfo/VendorHardware/GetHardwareInfo define it: 0 the
+// customer, 1 the vendor.
+int64_t HardwarePayer(const store::HardwareRecord& hardware);
+// LicensePayMode of hardware: 0 monthly, 1 permanent, -1 not decided yet
+// (the tenant pays and has not activated it).
+int64_t HardwareLicensePayMode(const store::HardwareRecord& hardware,
+                               const std::optional<store::DeviceRecord>& device);
+
+}  // namespace mnad::mna
