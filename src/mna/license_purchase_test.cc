@@ -182,6 +182,22 @@ TEST_F(LicensePurchaseTest, RollBackKeepsADeviceBoundToAFlowPackageInEffect) {
   EXPECT_TRUE(DeviceExists("200", "mna-bound"));
 }
 
+TEST_F(LicensePurchaseTest, RollBackDeletesADeviceWhosePackageHasExpired) {
+  std::promise<Result<void>> bound;
+  store::RunInTransaction<void>(
+      *store_,
+      [](store::Transaction& transaction) {
+        return transaction.InsertFlowPackageBinding("pkg-old", "200", "mna-bound", kNowMillis / 1000 - 86400 * 40,
+                                                    kNowMillis / 1000 - 86400 * 9);
+      },
+      [&](Result<void> result) { bound.set_value(result); });
+  ASSERT_TRUE(bound.get_future().get().has_value());
+  Result<LicensePurchased> refused = Buy(Root("200"), "mna-bound", LicenseTarget::kDevice, true);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, ErrorCode::kOperationDeniedInsufficientBalance);
+  EXPECT_FALSE(DeviceExists("200", "mna-bound"));
+}
+
 TEST_F(LicensePurchaseTest, VendorBuysForItsVendorPermanentHardware) {
   Result<LicensePurchased> bought = Buy(Root("300"), "cpe-perm", LicenseTarget::kHardware);
   ASSERT_TRUE(bought.has_value()) << bought.error().message;
