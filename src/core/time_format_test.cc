@@ -5,7 +5,9 @@
 namespace mnad {
 namespace {
 
-int64_t At(const char* rfc3339) { return *ParseRfc3339(rfc3339); }
+int64_t At(const char* rfc3339) {
+  return *ParseRfc3339(rfc3339);
+}
 
 TEST(TimeFormatTest, OneCalendarMonthKeepsTheDayAndTime) {
   EXPECT_EQ(AddOneCalendarMonth(At("2026-11-26T23:14:00Z")), At("2026-12-26T23:14:00Z"));

@@ -1,5 +1,6 @@
 #include "mna/action_support.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 #include "mna/actions.h"
@@ -66,12 +67,23 @@ Result<PageSlice> Paginate(int64_t page_number, int64_t page_size, size_t total,
                     (allow_all ? " (or both -1 for every item)." : "."));
   }
   PageSlice slice;
-  slice.total_pages = static_cast<int64_t>((total + page_size - 1) / page_size);
-  uint64_t begin = static_cast<uint64_t>(page_number - 1) * static_cast<uint64_t>(page_size);
-  slice.begin = static_cast<size_t>(std::min<uint64_t>(begin, total));
-  slice.end = static_cast<size_t>(
-      std::min<uint64_t>(slice.begin + static_cast<uint64_t>(page_size), total));
+  uint64_t size = static_cast<uint64_t>(page_size);
+  slice.total_pages = static_cast<int64_t>((total + size - 1) / size);
+  // Pages past the end are empty; checking before multiplying keeps a huge
+  // PageNumber from wrapping around to the first page.
+  uint64_t pages_before = static_cast<uint64_t>(page_number - 1);
+  slice.begin = pages_before > total / size
+                    ? total
+                    : static_cast<size_t>(std::min<uint64_t>(pages_before * size, total));
+  slice.end =
+      static_cast<size_t>(std::min<uint64_t>(slice.begin + std::min<uint64_t>(size, total), total));
   return slice;
+}
+
+bool IsBase64(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '=';
+  });
 }
 
 std::string NewId(Random& random, std::string_view prefix) {

@@ -53,6 +53,9 @@ struct PageSlice {
 };
 Result<PageSlice> Paginate(int64_t page_number, int64_t page_size, size_t total, bool allow_all);
 
+// A device DataKey: base64 characters only.
+bool IsBase64(std::string_view text);
+
 // "mna-" or "cpe-" and ten characters of [0-9a-z].
 std::string NewId(Random& random, std::string_view prefix);
 

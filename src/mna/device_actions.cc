@@ -16,12 +16,6 @@ tl::unexpected<Error> NoSuchDevice(const std::string& device_id) {
               "The device " + device_id + " does not exist in this account.");
 }
 
-bool IsBase64(std::string_view text) {
-  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '=';
-  });
-}
-
 Result<boost::json::object> AddDevice(store::Transaction& transaction, MnaDeps& deps,
                                       const Principal& principal, const api::ParamObject& params) {
   Result<store::AccountRecord> account = CallerAccount(transaction, principal);

@@ -79,6 +79,11 @@ Result<boost::json::object> UpdateHardware(store::Transaction& transaction, MnaD
                 "The hardware " + hardware_id + " does not exist for this vendor.");
   }
   if (std::optional<std::string> sn = params.GetString("SN"); sn && *sn != (*hardware)->sn) {
+    if ((*hardware)->activated_device_id) {
+      return Fail(ErrorCode::kInvalidParameterValue,
+                  "The hardware " + hardware_id + " is activated as " +
+                      *(*hardware)->activated_device_id + "; its SN can no longer change.");
+    }
     Result<std::optional<store::HardwareRecord>> existing =
         transaction.FindHardwareBySn(vendor->uin, *sn);
     if (!existing) return tl::unexpected(existing.error());
@@ -221,6 +226,10 @@ Result<boost::json::object> ActivateHardware(store::Transaction& transaction, Mn
     device.remark = item.GetString("Description").value_or("");
     device.data_key =
         item.GetString("DataKey").value_or(auth::Base64Encode(auth::SecureRandomBytes(16)));
+    if (!IsBase64(device.data_key)) {
+      return Fail(ErrorCode::kInvalidParameterValue,
+                  "The parameter `Hardware.DataKey` must be a base64 string.");
+    }
     Result<bool> key_taken = transaction.DataKeyExists(device.data_key);
     if (!key_taken) return tl::unexpected(key_taken.error());
     if (*key_taken)

@@ -187,7 +187,8 @@ TEST_F(LicensePurchaseTest, RollBackDeletesADeviceWhosePackageHasExpired) {
   store::RunInTransaction<void>(
       *store_,
       [](store::Transaction& transaction) {
-        return transaction.InsertFlowPackageBinding("pkg-old", "200", "mna-bound", kNowMillis / 1000 - 86400 * 40,
+        return transaction.InsertFlowPackageBinding("pkg-old", "200", "mna-bound",
+                                                    kNowMillis / 1000 - 86400 * 40,
                                                     kNowMillis / 1000 - 86400 * 9);
       },
       [&](Result<void> result) { bound.set_value(result); });

@@ -41,6 +41,7 @@ class Transaction {
   virtual Result<void> InsertOrder(const OrderRecord& order) = 0;
   virtual Result<void> InsertLicense(const LicenseRecord& license) = 0;
   virtual Result<void> AppendJournal(const JournalEntry& entry) = 0;
+  // Deletes the device; hardware it was activated from becomes unactivated.
   virtual Result<void> DeleteDevice(std::string_view device_id) = 0;
   virtual Result<void> DeleteHardware(std::string_view hardware_id) = 0;
   // A bare package binding, for tests of rules that depend on one.

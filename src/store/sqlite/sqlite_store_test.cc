@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <future>
 
 #include "admin/seed.h"
 
@@ -112,6 +113,52 @@ TEST_F(SqliteStoreTest, AccountsRegionsAndBalancePersist) {
   Result<std::vector<std::string>> regions = store_->Regions();
   ASSERT_TRUE(regions.has_value());
   EXPECT_EQ(*regions, std::vector<std::string>{"ap-guangzhou"});
+}
+
+TEST_F(SqliteStoreTest, DeletingADeviceReleasesTheHardwareItCameFrom) {
+  ASSERT_TRUE(store_
+                  ->ApplySeed(Parse(R"({"version":1,"accounts":[{"uin":"300","app_id":3,"name":"v",
+      "vendor":{"name":"rc"},"hardware":[{"hardware_id":"cpe-1","sn":"S1","license_charging_mode":1}]},
+      {"uin":"100","app_id":1,"name":"t"}]})"))
+                  .has_value());
+  auto run = [this](std::function<Result<void>(Transaction&)> body) {
+    std::promise<Result<void>> done;
+    RunInTransaction<void>(*store_, std::move(body),
+                           [&](Result<void> result) { done.set_value(result); });
+    return done.get_future().get();
+  };
+  ASSERT_TRUE(run([](Transaction& transaction) -> Result<void> {
+                DeviceRecord device;
+                device.device_id = "mna-x";
+                device.account_uin = "100";
+                device.name = "x";
+                device.data_key = "a2V5";
+                device.hardware_id = "cpe-1";
+                if (auto inserted = transaction.InsertDevice(device); !inserted) return inserted;
+                HardwareRecord hardware = **transaction.FindHardwareById("cpe-1");
+                hardware.activated_device_id = "mna-x";
+                hardware.activated_by_uin = "100";
+                return transaction.UpdateHardware(hardware);
+              }).has_value());
+  ASSERT_TRUE(
+      run([](Transaction& transaction) { return transaction.DeleteDevice("mna-x"); }).has_value());
+  std::optional<HardwareRecord> released;
+  ASSERT_TRUE(store_
+                  ->ReadSnapshot([&](Transaction& transaction) -> Result<void> {
+                    released = **transaction.FindHardwareById("cpe-1");
+                    return {};
+                  })
+                  .has_value());
+  EXPECT_FALSE(released->activated_device_id.has_value());
+  EXPECT_FALSE(released->activated_by_uin.has_value());
+}
+
+TEST_F(SqliteStoreTest, ReadSnapshotsRefuseWrites) {
+  ASSERT_TRUE(store_->ApplySeed(Parse(kSeed)).has_value());
+  Result<void> write = store_->ReadSnapshot(
+      [](Transaction& transaction) { return transaction.SetAccountBalance("100", 1); });
+  ASSERT_FALSE(write.has_value());
+  EXPECT_EQ((*store_->FindAccount("100"))->balance_fen, 500);
 }
 
 TEST_F(SqliteStoreTest, AFailingSeedChangesNothing) {

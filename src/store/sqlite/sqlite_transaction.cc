@@ -316,7 +316,14 @@ Result<void> SqliteTransaction::AppendJournal(const JournalEntry& entry) {
 Result<void> SqliteTransaction::DeleteDevice(std::string_view device_id) {
   Result<Statement> remove = PrepareWrite("DELETE FROM devices WHERE device_id=?1");
   if (!remove) return tl::unexpected(remove.error());
-  return AsTransactionError(remove->Bind(1, device_id).Run());
+  Result<void> removed = AsTransactionError(remove->Bind(1, device_id).Run());
+  if (!removed) return removed;
+  // Hardware whose device is gone can be activated again.
+  Result<Statement> release = PrepareWrite(
+      "UPDATE hardware SET activated_device_id=NULL, activated_by_uin=NULL, activated_ms=NULL, "
+      "tenant_description='' WHERE activated_device_id=?1");
+  if (!release) return tl::unexpected(release.error());
+  return AsTransactionError(release->Bind(1, device_id).Run());
 }
 
 Result<void> SqliteTransaction::DeleteHardware(std::string_view hardware_id) {

@@ -1,0 +1,283 @@
+// mnad's load generator: signs real TC3-HMAC-SHA256 requests (a fresh
+// signature per request, as the SDKs do) and drives them over keep-alive
+// connections, then reports throughput, latency percentiles and every
+// non-success by code. The same generator loads nginx for the reference, so
+// both sides of a ratio pay the same client cost.
+//
+//   loadgen write-seed FILE --accounts A --devices D
+//   loadgen run --target HOST:PORT --mode order|getdevice|fixed
+//           --connections C --seconds S [--accounts A --devices D]
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "auth/crypto.h"
+#include "auth/tc3.h"
+#include "core/time_format.h"
+
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using Clock = std::chrono::steady_clock;
+
+std::string SecretId(int account) {
+  return fmt::format("AKIDbench{:027d}", account);
+}
+std::string SecretKey(int account) {
+  return fmt::format("bench-secret-{:019d}", account);
+}
+std::string DeviceId(int account, int device) {
+  return fmt::format("mna-b{:04d}{:06d}", account, device);
+}
+
+int WriteSeed(const std::string& path, int accounts, int devices) {
+  std::ofstream out(path);
+  out << R"({"version":1,"regions":["ap-guangzhou"],"prices":{"license_fen":100000},"accounts":[)";
+  for (int a = 0; a < accounts; ++a) {
+    out << (a ? "," : "")
+        << fmt::format(
+               R"({{"uin":"{}","app_id":{},"name":"bench{}","identity_verified":true,"service_authorized":true,)"
+               R"("balance_fen":{},"keys":[{{"secret_id":"{}","secret_key":"{}"}}],"devices":[)",
+               800000000000 + a, 1300000000 + a, a, int64_t{devices} * 100000 * 2, SecretId(a),
+               SecretKey(a));
+    for (int d = 0; d < devices; ++d) {
+      out << (d ? "," : "")
+          << fmt::format(R"({{"device_id":"{}","name":"d{}","license_pay_mode":1}})",
+                         DeviceId(a, d), d);
+    }
+    out << "]}";
+  }
+  out << "]}";
+  return out ? 0 : 1;
+}
+
+struct Options {
+  std::string host = "127.0.0.1";
+  std::string port;
+  std::string mode = "order";
+  int connections = 64;
+  double seconds = 10;
+  double warmup_seconds = 1;
+  int accounts = 64;
+  int devices = 1000;
+};
+
+struct Stats {
+  std::vector<uint32_t> latency_us;
+  std::map<std::string, uint64_t> errors;
+  uint64_t ok = 0;
+};
+
+// One keep-alive connection issuing requests back to back.
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(net::io_context& io, const Options& options, int index, Stats* stats,
+             const Clock::time_point* start, const Clock::time_point* end,
+             std::atomic<int>* next_device)
+      : stream_(io),
+        options_(options),
+        account_(index % options.accounts),
+        stats_(stats),
+        start_(start),
+        end_(end),
+        next_device_(next_device) {}
+
+  void Start(const net::ip::tcp::resolver::results_type& endpoints) {
+    stream_.async_connect(endpoints, [self = shared_from_this()](beast::error_code error, auto) {
+      if (error) return self->Fail("connect:" + error.message());
+      self->Send();
+    });
+  }
+
+ private:
+  std::string Body() {
+    if (options_.mode == "order") {
+      // Devices are spread over accounts: connection i buys from account i % A.
+      int n = next_device_[account_].fetch_add(1);
+      if (n >= options_.devices) return "";
+      return fmt::format(R"({{"DeviceId":"{}","Type":0}})", DeviceId(account_, n));
+    }
+    if (options_.mode == "getdevice")
+      return fmt::format(R"({{"DeviceId":"{}"}})", DeviceId(account_, 0));
+    return "{}";
+  }
+
+  void Send() {
+    if (Clock::now() >= *end_) return;
+    std::string body = Body();
+    if (body.empty()) return Fail("out-of-devices");
+    std::string action = options_.mode == "order" ? "OrderPerLicense" : "GetDevice";
+    int64_t timestamp = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    std::string date = mnad::UtcDate(timestamp);
+    std::string host = options_.host;  // signed without the port, as the Node SDK does
+    mnad::auth::Tc3CanonicalParts parts{"POST",
+                                        "/",
+                                        "",
+                                        "content-type:application/json\nhost:" + host + "\n",
+                                        "content-type;host",
+                                        mnad::auth::HexLower(mnad::auth::Sha256(body))};
+    std::string signature = mnad::auth::Tc3Signature(
+        mnad::auth::Tc3SigningKey(SecretKey(account_), date, "mna"),
+        mnad::auth::Tc3StringToSign(std::to_string(timestamp), date, "mna",
+                                    mnad::auth::Tc3CanonicalRequest(parts)));
+    request_ = {};
+    request_.method(http::verb::post);
+    request_.target("/");
+    request_.version(11);
+    request_.set(http::field::host, host + ":" + options_.port);
+    request_.set(http::field::content_type, "application/json");
+    request_.set("X-TC-Action", action);
+    request_.set("X-TC-Version", "2021-01-19");
+    request_.set("X-TC-Region", "ap-guangzhou");
+    request_.set("X-TC-Timestamp", std::to_string(timestamp));
+    request_.set(http::field::authorization,
+                 "TC3-HMAC-SHA256 Credential=" + SecretId(account_) + "/" + date +
+                     "/mna/tc3_request, SignedHeaders=content-type;host, Signature=" + signature);
+    request_.body() = std::move(body);
+    request_.prepare_payload();
+    sent_ = Clock::now();
+    http::async_write(
+        stream_, request_, [self = shared_from_this()](beast::error_code error, size_t) {
+          if (error) return self->Fail("write:" + error.message());
+          self->response_ = {};
+          http::async_read(
+              self->stream_, self->buffer_, self->response_,
+              [self](beast::error_code read_error, size_t) { self->OnResponse(read_error); });
+        });
+  }
+
+  void OnResponse(beast::error_code error) {
+    if (error) return Fail("read:" + error.message());
+    Clock::time_point now = Clock::now();
+    if (sent_ >= *start_) {
+      std::string code;
+      if (response_.result_int() != 200) {
+        code = "http-" + std::to_string(response_.result_int());
+      } else if (response_.body().find("\"Error\"") != std::string::npos) {
+        boost::json::value parsed = boost::json::parse(response_.body());
+        code = std::string(parsed.at("Response").at("Error").at("Code").as_string());
+      }
+      if (code.empty()) {
+        ++stats_->ok;
+        stats_->latency_us.push_back(static_cast<uint32_t>(
+            std::chrono::duration_cast<std::chrono::microseconds>(now - sent_).count()));
+      } else {
+        ++stats_->errors[code];
+      }
+    }
+    Send();
+  }
+
+  void Fail(const std::string& what) { ++stats_->errors[what]; }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  http::request<http::string_body> request_;
+  http::response<http::string_body> response_;
+  const Options& options_;
+  int account_;
+  Stats* stats_;
+  const Clock::time_point* start_;
+  const Clock::time_point* end_;
+  std::atomic<int>* next_device_;
+  Clock::time_point sent_;
+};
+
+int Run(const Options& options) {
+  net::io_context io(1);
+  net::ip::tcp::resolver resolver(io);
+  auto endpoints = resolver.resolve(options.host, options.port);
+  Stats stats;
+  stats.latency_us.reserve(1 << 22);
+  Clock::time_point start =
+      Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                         std::chrono::duration<double>(options.warmup_seconds));
+  Clock::time_point end = start + std::chrono::duration_cast<Clock::duration>(
+                                      std::chrono::duration<double>(options.seconds));
+  std::vector<std::atomic<int>> next_device(options.accounts);
+  for (int i = 0; i < options.connections; ++i) {
+    std::make_shared<Connection>(io, options, i, &stats, &start, &end, next_device.data())
+        ->Start(endpoints);
+  }
+  io.run();
+  std::sort(stats.latency_us.begin(), stats.latency_us.end());
+  auto percentile = [&](double p) -> double {
+    if (stats.latency_us.empty()) return 0;
+    size_t index =
+        std::min(stats.latency_us.size() - 1, static_cast<size_t>(p * stats.latency_us.size()));
+    return stats.latency_us[index] / 1000.0;
+  };
+  boost::json::object errors;
+  for (const auto& [code, count] : stats.errors) errors[code] = count;
+  boost::json::object report{{"mode", options.mode},
+                             {"connections", options.connections},
+                             {"seconds", options.seconds},
+                             {"ok", stats.ok},
+                             {"throughput_per_second", stats.ok / options.seconds},
+                             {"p50_ms", percentile(0.50)},
+                             {"p99_ms", percentile(0.99)},
+                             {"p999_ms", percentile(0.999)},
+                             {"errors", errors}};
+  std::printf("%s\n", boost::json::serialize(report).c_str());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.size() >= 2 && args[0] == "write-seed") {
+    Options options;
+    for (size_t i = 2; i + 1 < args.size(); i += 2) {
+      if (args[i] == "--accounts") options.accounts = std::stoi(args[i + 1]);
+      if (args[i] == "--devices") options.devices = std::stoi(args[i + 1]);
+    }
+    return WriteSeed(args[1], options.accounts, options.devices);
+  }
+  if (args.empty() || args[0] != "run") {
+    std::fprintf(
+        stderr,
+        "usage: loadgen write-seed FILE [--accounts A --devices D]\n"
+        "       loadgen run --target HOST:PORT --mode order|getdevice|fixed [--connections C]"
+        " [--seconds S] [--warmup S] [--accounts A --devices D]\n");
+    return 2;
+  }
+  Options options;
+  for (size_t i = 1; i + 1 < args.size(); i += 2) {
+    const std::string& flag = args[i];
+    const std::string& value = args[i + 1];
+    if (flag == "--target") {
+      options.host = value.substr(0, value.rfind(':'));
+      options.port = value.substr(value.rfind(':') + 1);
+    } else if (flag == "--mode") {
+      options.mode = value;
+    } else if (flag == "--connections") {
+      options.connections = std::stoi(value);
+    } else if (flag == "--seconds") {
+      options.seconds = std::stod(value);
+    } else if (flag == "--warmup") {
+      options.warmup_seconds = std::stod(value);
+    } else if (flag == "--accounts") {
+      options.accounts = std::stoi(value);
+    } else if (flag == "--devices") {
+      options.devices = std::stoi(value);
+    }
+  }
+  return Run(options);
+}
