@@ -119,6 +119,11 @@ int Run(const Config& config) {
   for (int i = 1; i < threads; ++i) workers.emplace_back([&io] { io.run(); });
   io.run();
   for (std::thread& worker : workers) worker.join();
+  store::sqlite::WriterStats stats = (*opened)->stats();
+  spdlog::info("group commit: {} batches, {} commands, {:.1f} commands per batch on average, largest {}, {} failed commits",
+               stats.batches, stats.commands,
+               stats.batches == 0 ? 0.0 : static_cast<double>(stats.commands) / static_cast<double>(stats.batches),
+               stats.largest_batch, stats.failed_commits);
   spdlog::info("stopped");
   return 0;
 }

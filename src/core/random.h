@@ -16,6 +16,10 @@ class Random {
 
   // A version-4 UUID in lowercase canonical form.
   std::string Uuid();
+  // A UUID whose first 48 bits are `unix_millis` (the UUIDv7 layout), so
+  // ids made later sort later: a B-tree keyed on them grows at its end
+  // instead of touching a random page per insert.
+  std::string TimeOrderedUuid(int64_t unix_millis);
   // `length` characters drawn from [0-9a-z], e.g. the tail of `mna-…`.
   std::string LowerAlnum(int length);
 };

@@ -70,7 +70,7 @@ int64_t AddOneCalendarMonth(int64_t unix_seconds) {
 }
 
 std::optional<int64_t> ParseRfc3339(std::string_view text) {
-  int year, month, day, hour, minute, second;
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   if (text.size() < 20 || !ParseDigits(text, 0, 4, &year) || text[4] != '-' ||
       !ParseDigits(text, 5, 2, &month) || text[7] != '-' || !ParseDigits(text, 8, 2, &day) ||
       (text[10] != 'T' && text[10] != 't') || !ParseDigits(text, 11, 2, &hour) || text[13] != ':' ||
@@ -91,7 +91,7 @@ std::optional<int64_t> ParseRfc3339(std::string_view text) {
   if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z')) {
     ++pos;
   } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
-    int offset_hours, offset_minutes;
+    int offset_hours = 0, offset_minutes = 0;
     if (!ParseDigits(text, pos + 1, 2, &offset_hours) || pos + 3 >= text.size() ||
         text[pos + 3] != ':' || !ParseDigits(text, pos + 4, 2, &offset_minutes) ||
         offset_hours > 23 || offset_minutes > 59) {

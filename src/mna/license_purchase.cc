@@ -142,7 +142,9 @@ Result<LicensePurchased> OrderPerLicense(store::Transaction& transaction,
   // 10. Price, voucher, balance.
   Result<store::Prices> prices = transaction.GetPrices();
   if (!prices) return tl::unexpected(prices.error());
-  Result<std::vector<store::VoucherRecord>> vouchers = transaction.ListVouchers(account.uin);
+  // Vouchers are read only when the caller asked for one.
+  Result<std::vector<store::VoucherRecord>> vouchers = std::vector<store::VoucherRecord>();
+  if (purchase.voucher.auto_voucher || purchase.voucher.voucher_id) vouchers = transaction.ListVouchers(account.uin);
   if (!vouchers) return tl::unexpected(vouchers.error());
   int64_t now_unix = purchase.now_unix_millis / 1000;
   std::optional<store::VoucherRecord> voucher = billing::SelectVoucher(
@@ -151,8 +153,8 @@ Result<LicensePurchased> OrderPerLicense(store::Transaction& transaction,
       billing::PlanPayment(prices->license_fen, std::move(voucher), account.balance_fen);
   if (!plan) return tl::unexpected(RollBack(transaction, purchase, plan.error()));
 
-  std::string resource_id = random.Uuid() + "-0";
-  billing::OrderDetails details{.order_id = "ord-" + random.Uuid(),
+  std::string resource_id = random.TimeOrderedUuid(purchase.now_unix_millis) + "-0";
+  billing::OrderDetails details{.order_id = "ord-" + random.TimeOrderedUuid(purchase.now_unix_millis),
                                 .account_uin = account.uin,
                                 .caller_uin = principal.CallerUin(),
                                 .action = kAction,

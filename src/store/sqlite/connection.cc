@@ -69,7 +69,8 @@ bool Statement::IsNull(int column) const {
   return sqlite3_column_type(statement_, column) == SQLITE_NULL;
 }
 
-Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, bool create) {
+Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, bool create,
+                                                     int cache_kib) {
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
@@ -82,7 +83,8 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, bo
   std::unique_ptr<Connection> connection(new Connection(db));
   Result<void> pragmas = connection->Exec(
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-      "PRAGMA busy_timeout=5000;");
+      "PRAGMA busy_timeout=5000; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-" +
+      std::to_string(cache_kib) + ";");
   if (!pragmas) return tl::unexpected(pragmas.error());
   return connection;
 }
@@ -113,6 +115,12 @@ Result<Statement> Connection::Prepare(std::string_view sql) {
   if (rc != SQLITE_OK) return SqliteError(db_, "prepare");
   statements_.emplace(std::move(key), statement);
   return Statement(statement);
+}
+
+Result<void> Connection::Run(std::string_view sql) {
+  Result<Statement> statement = Prepare(sql);
+  if (!statement) return tl::unexpected(statement.error());
+  return statement->Run();
 }
 
 std::string Connection::LastError() const {

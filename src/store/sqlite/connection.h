@@ -52,12 +52,17 @@ class Statement {
 class Connection {
  public:
   // Opens (creating if asked) the database file with the pragmas mnad
-  // relies on: WAL, synchronous=FULL, foreign keys, a busy timeout.
-  static Result<std::unique_ptr<Connection>> Open(const std::string& path, bool create);
+  // relies on: WAL, synchronous=FULL, foreign keys, a busy timeout, and a
+  // page cache of `cache_kib` KiB (pages read again are served from it
+  // instead of a pread each).
+  static Result<std::unique_ptr<Connection>> Open(const std::string& path, bool create,
+                                                  int cache_kib = 2048);
   ~Connection();
 
   Result<void> Exec(std::string_view sql);
   Result<Statement> Prepare(std::string_view sql);
+  // Runs a statement that returns no rows through the statement cache.
+  Result<void> Run(std::string_view sql);
 
   // SQLite's message for the last error, for logs and errors.
   std::string LastError() const;

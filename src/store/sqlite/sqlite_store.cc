@@ -1,5 +1,6 @@
 #include "store/sqlite/sqlite_store.h"
 
+#include <chrono>
 #include <future>
 
 #include "store/sqlite/migrations.h"
@@ -25,9 +26,11 @@ Result<bool> Exists(Connection& db, std::string_view sql, std::string_view key) 
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(SqliteStoreOptions options,
                                                        const Clock* clock) {
-  Result<std::unique_ptr<Connection>> writer = Connection::Open(options.path, /*create=*/true);
+  Result<std::unique_ptr<Connection>> writer =
+      Connection::Open(options.path, /*create=*/true, options.writer_cache_kib);
   if (!writer) return tl::unexpected(writer.error());
   MNAD_TRY(Migrate(**writer));
+  MNAD_TRY((*writer)->Exec("PRAGMA wal_autocheckpoint=0"));
   return std::unique_ptr<SqliteStore>(
       new SqliteStore(std::move(options), clock, std::move(*writer)));
 }
@@ -36,6 +39,7 @@ SqliteStore::SqliteStore(SqliteStoreOptions options, const Clock* clock,
                          std::unique_ptr<Connection> writer)
     : options_(std::move(options)), clock_(clock), writer_(std::move(writer)) {
   writer_thread_ = std::thread([this] { WriterLoop(); });
+  checkpoint_thread_ = std::thread([this] { CheckpointLoop(); });
 }
 
 SqliteStore::~SqliteStore() {
@@ -44,7 +48,25 @@ SqliteStore::~SqliteStore() {
     stopping_ = true;
   }
   queue_ready_.notify_all();
+  checkpoint_wakeup_.notify_all();
   writer_thread_.join();
+  checkpoint_thread_.join();
+  // Leave a compact database behind: everything copied out of the WAL.
+  (void)writer_->Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+}
+
+void SqliteStore::CheckpointLoop() {
+  Result<std::unique_ptr<Connection>> connection = Connection::Open(options_.path, /*create=*/false, 256);
+  if (!connection) return;
+  std::unique_lock lock(queue_mutex_);
+  while (!stopping_) {
+    checkpoint_wakeup_.wait_for(lock, std::chrono::milliseconds(options_.checkpoint_interval_ms));
+    if (stopping_) break;
+    lock.unlock();
+    // PASSIVE: copies what it can without waiting for readers or the writer.
+    (void)(*connection)->Exec("PRAGMA wal_checkpoint(PASSIVE)");
+    lock.lock();
+  }
 }
 
 void SqliteStore::Submit(WriteCommand command) {
@@ -88,7 +110,7 @@ void SqliteStore::ExecuteBatch(std::vector<WriteCommand>& batch) {
   SqliteTransaction transaction(db, options_.faults);
   Error failure{ErrorCode::kFailedOperationTransactionException, ""};
   for (int attempt = 0; attempt < options_.commit_attempts_max; ++attempt) {
-    Result<void> begun = db.Exec("BEGIN IMMEDIATE");
+    Result<void> begun = db.Run("BEGIN IMMEDIATE");
     if (!begun) {
       failure.message = begun.error().message;
       continue;
@@ -97,16 +119,16 @@ void SqliteStore::ExecuteBatch(std::vector<WriteCommand>& batch) {
       transaction.ResetForCommand();
       // A savepoint per command: one command's failure undoes only its own
       // writes, never its neighbours' in the batch.
-      Result<void> savepoint = db.Exec("SAVEPOINT command");
+      Result<void> savepoint = db.Run("SAVEPOINT command");
       bool keep = savepoint.has_value() && command.run(transaction);
-      if (savepoint && !keep) (void)db.Exec("ROLLBACK TO command");
-      if (savepoint) (void)db.Exec("RELEASE command");
+      if (savepoint && !keep) (void)db.Run("ROLLBACK TO command");
+      if (savepoint) (void)db.Run("RELEASE command");
     }
     bool inject_failure = options_.faults != nullptr && options_.faults->fail_commits.load() > 0 &&
                           options_.faults->fail_commits.fetch_sub(1) > 0;
     Result<void> committed = inject_failure
                                  ? Fail(ErrorCode::kInternalError, "injected commit fault")
-                                 : db.Exec("COMMIT");
+                                 : db.Run("COMMIT");
     if (committed) {
       {
         std::lock_guard lock(queue_mutex_);
@@ -118,7 +140,7 @@ void SqliteStore::ExecuteBatch(std::vector<WriteCommand>& batch) {
       return;
     }
     failure.message = committed.error().message;
-    (void)db.Exec("ROLLBACK");
+    (void)db.Run("ROLLBACK");
     std::lock_guard lock(queue_mutex_);
     ++stats_.failed_commits;
   }
@@ -143,7 +165,8 @@ Result<SqliteStore::ReadLease> SqliteStore::Read() {
       return ReadLease(this, std::move(connection));
     }
   }
-  Result<std::unique_ptr<Connection>> opened = Connection::Open(options_.path, /*create=*/false);
+  Result<std::unique_ptr<Connection>> opened =
+      Connection::Open(options_.path, /*create=*/false, options_.reader_cache_kib);
   if (!opened) return tl::unexpected(opened.error());
   MNAD_TRY((*opened)->Exec("PRAGMA query_only=1"));
   return ReadLease(this, std::move(*opened));
@@ -472,10 +495,10 @@ Result<void> SqliteStore::ReadSnapshot(const std::function<Result<void>(Transact
   Result<ReadLease> db = Read();
   if (!db) return tl::unexpected(db.error());
   // One read transaction: every query of the body sees the same commit.
-  MNAD_TRY((*db)->Exec("BEGIN"));
+  MNAD_TRY((*db)->Run("BEGIN"));
   SqliteTransaction snapshot(**db, nullptr);
   Result<void> result = body(snapshot);
-  (void)(*db)->Exec("COMMIT");
+  (void)(*db)->Run("COMMIT");
   return result;
 }
 

@@ -34,6 +34,12 @@ struct SqliteStoreOptions {
   // Attempts at a batch whose BEGIN or COMMIT fails before its commands are
   // answered FailedOperation.TransactionException.
   int commit_attempts_max = 3;
+  // Page cache of the writer's connection and of each read connection.
+  int writer_cache_kib = 32 * 1024;
+  int reader_cache_kib = 4 * 1024;
+  // The WAL is copied back into the database by a background thread at
+  // this interval, so checkpoints never stall the writer's commits.
+  int checkpoint_interval_ms = 250;
   FaultInjection* faults = nullptr;  // tests only
 };
 
@@ -86,6 +92,7 @@ class SqliteStore final : public Store {
   Result<ReadLease> Read();
 
   void WriterLoop();
+  void CheckpointLoop();
   void ExecuteBatch(std::vector<WriteCommand>& batch);
   Result<void> ApplySeedAccount(Connection& db, const SeedAccount& seed, int64_t now_ms,
                                 SeedReport* report);
@@ -100,6 +107,8 @@ class SqliteStore final : public Store {
   bool stopping_ = false;
   WriterStats stats_;
   std::thread writer_thread_;
+  std::condition_variable checkpoint_wakeup_;
+  std::thread checkpoint_thread_;
 
   std::mutex readers_mutex_;
   std::vector<std::unique_ptr<Connection>> idle_readers_;
