@@ -43,6 +43,11 @@ std::optional<Config> ParseConfig(int argc, char** argv, int* exit_code) {
                  "seconds a request's timestamp may differ from the server clock")
       ->envname("MNAD_SIGNATURE_CLOCK_SKEW_SECONDS_MAX")
       ->check(CLI::Range(1, 86400));
+  app.add_option(
+         "--credential-cache-ms", config.credential_cache_ms,
+         "milliseconds a resolved API key is reused before the store is asked again; 0 disables")
+      ->envname("MNAD_CREDENTIAL_CACHE_MS")
+      ->check(CLI::Range(0, 60'000));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

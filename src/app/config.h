@@ -15,6 +15,7 @@ struct Config {
   int io_threads = 0;                     // 0: one per core
   int rate_limit_per_second = 20;         // per (Action, caller, Region)
   int signature_clock_skew_seconds_max = 300;
+  int credential_cache_ms = 1000;  // how long a resolved API key is reused
 };
 
 // Parses argv. On --help or an invalid setting it prints and returns the

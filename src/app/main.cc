@@ -3,6 +3,7 @@
 // that chooses a store backend.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sqlite3.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -16,6 +17,7 @@
 #include "api/router.h"
 #include "app/config.h"
 #include "auth/authenticator.h"
+#include "auth/credential_cache.h"
 #include "billing/actions.h"
 #include "core/clock.h"
 #include "core/random.h"
@@ -70,14 +72,17 @@ int Run(const Config& config) {
   mna::RegisterMnaActions(router, mna_deps);
   billing::RegisterBillingActions(router, store, clock);
 
-  auth::Authenticator authenticator(
-      {.signature_clock_skew_seconds_max = config.signature_clock_skew_seconds_max}, &clock,
+  auth::CredentialCache credentials(
+      &clock, config.credential_cache_ms,
       [&store](std::string_view secret_id) -> Result<std::optional<auth::Credential>> {
         Result<std::optional<store::CredentialRecord>> found = store.FindCredential(secret_id);
         if (!found) return tl::unexpected(found.error());
         if (!found->has_value()) return std::nullopt;
         return auth::Credential{std::move((*found)->secret_key), std::move((*found)->principal)};
       });
+  auth::Authenticator authenticator(
+      {.signature_clock_skew_seconds_max = config.signature_clock_skew_seconds_max}, &clock,
+      [&credentials](std::string_view secret_id) { return credentials.Find(secret_id); });
   api::Gateway gateway({.rate_limit_per_second = config.rate_limit_per_second}, &router,
                        &authenticator, &random, &clock, *regions);
 
@@ -120,10 +125,13 @@ int Run(const Config& config) {
   io.run();
   for (std::thread& worker : workers) worker.join();
   store::sqlite::WriterStats stats = (*opened)->stats();
-  spdlog::info("group commit: {} batches, {} commands, {:.1f} commands per batch on average, largest {}, {} failed commits",
-               stats.batches, stats.commands,
-               stats.batches == 0 ? 0.0 : static_cast<double>(stats.commands) / static_cast<double>(stats.batches),
-               stats.largest_batch, stats.failed_commits);
+  spdlog::info(
+      "group commit: {} batches, {} commands, {:.1f} commands per batch on average, largest {}, {} "
+      "failed commits",
+      stats.batches, stats.commands,
+      stats.batches == 0 ? 0.0
+                         : static_cast<double>(stats.commands) / static_cast<double>(stats.batches),
+      stats.largest_batch, stats.failed_commits);
   spdlog::info("stopped");
   return 0;
 }
@@ -132,6 +140,9 @@ int Run(const Config& config) {
 }  // namespace mnad::app
 
 int main(int argc, char** argv) {
+  // SQLite's memory statistics take a global mutex on every allocation;
+  // mnad does not read them.
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   int exit_code = 0;
   std::optional<mnad::app::Config> config = mnad::app::ParseConfig(argc, argv, &exit_code);
   if (!config) return exit_code;

@@ -19,7 +19,7 @@ std::string Random::TimeOrderedUuid(int64_t unix_millis) {
   uint64_t millis = static_cast<uint64_t>(unix_millis) & 0xffffffffffffULL;
   uint64_t random_a = Next64();
   uint64_t random_b = Next64();
-  uint64_t high = (millis << 16) | 0x7000 | (random_a & 0x0fff);               // version 7
+  uint64_t high = (millis << 16) | 0x7000 | (random_a & 0x0fff);              // version 7
   uint64_t low = (random_b & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // RFC 4122 variant
   return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", high >> 32, (high >> 16) & 0xffff,
                      high & 0xffff, low >> 48, low & 0xffffffffffffULL);

@@ -73,7 +73,8 @@ Result<store::FlowPackageRecord> OrderFlowPackage(store::Transaction& transactio
   if (!prices) return tl::unexpected(prices.error());
   // Vouchers are read only when the caller asked for one.
   Result<std::vector<store::VoucherRecord>> vouchers = std::vector<store::VoucherRecord>();
-  if (purchase.voucher.auto_voucher || purchase.voucher.voucher_id) vouchers = transaction.ListVouchers(account->uin);
+  if (purchase.voucher.auto_voucher || purchase.voucher.voucher_id)
+    vouchers = transaction.ListVouchers(account->uin);
   if (!vouchers) return tl::unexpected(vouchers.error());
   int64_t total = PackagePriceFen(*prices, purchase.package_type);
   Result<billing::PaymentPlan> plan = billing::PlanPayment(
@@ -81,17 +82,18 @@ Result<store::FlowPackageRecord> OrderFlowPackage(store::Transaction& transactio
       account->balance_fen);
   if (!plan) return tl::unexpected(plan.error());
 
-  store::FlowPackageRecord package{.resource_id = random.TimeOrderedUuid(purchase.now_unix_millis) + "-0",
-                                   .account_uin = account->uin,
-                                   .package_type = purchase.package_type,
-                                   .package_region = purchase.package_region,
-                                   .auto_renew = purchase.auto_renew,
-                                   .trunc = purchase.trunc,
-                                   .order_id = "ord-" + random.TimeOrderedUuid(purchase.now_unix_millis),
-                                   .active_unix = now_unix,
-                                   .expire_unix = AddOneCalendarMonth(now_unix),
-                                   .created_unix_millis = purchase.now_unix_millis,
-                                   .device_ids = purchase.device_ids};
+  store::FlowPackageRecord package{
+      .resource_id = random.TimeOrderedUuid(purchase.now_unix_millis) + "-0",
+      .account_uin = account->uin,
+      .package_type = purchase.package_type,
+      .package_region = purchase.package_region,
+      .auto_renew = purchase.auto_renew,
+      .trunc = purchase.trunc,
+      .order_id = "ord-" + random.TimeOrderedUuid(purchase.now_unix_millis),
+      .active_unix = now_unix,
+      .expire_unix = AddOneCalendarMonth(now_unix),
+      .created_unix_millis = purchase.now_unix_millis,
+      .device_ids = purchase.device_ids};
   Result<store::OrderRecord> order =
       billing::ApplyPayment(transaction, *account, *plan,
                             {.order_id = package.order_id,

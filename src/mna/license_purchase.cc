@@ -144,7 +144,8 @@ Result<LicensePurchased> OrderPerLicense(store::Transaction& transaction,
   if (!prices) return tl::unexpected(prices.error());
   // Vouchers are read only when the caller asked for one.
   Result<std::vector<store::VoucherRecord>> vouchers = std::vector<store::VoucherRecord>();
-  if (purchase.voucher.auto_voucher || purchase.voucher.voucher_id) vouchers = transaction.ListVouchers(account.uin);
+  if (purchase.voucher.auto_voucher || purchase.voucher.voucher_id)
+    vouchers = transaction.ListVouchers(account.uin);
   if (!vouchers) return tl::unexpected(vouchers.error());
   int64_t now_unix = purchase.now_unix_millis / 1000;
   std::optional<store::VoucherRecord> voucher = billing::SelectVoucher(
@@ -154,12 +155,13 @@ Result<LicensePurchased> OrderPerLicense(store::Transaction& transaction,
   if (!plan) return tl::unexpected(RollBack(transaction, purchase, plan.error()));
 
   std::string resource_id = random.TimeOrderedUuid(purchase.now_unix_millis) + "-0";
-  billing::OrderDetails details{.order_id = "ord-" + random.TimeOrderedUuid(purchase.now_unix_millis),
-                                .account_uin = account.uin,
-                                .caller_uin = principal.CallerUin(),
-                                .action = kAction,
-                                .resource_id = resource_id,
-                                .now_unix_millis = purchase.now_unix_millis};
+  billing::OrderDetails details{
+      .order_id = "ord-" + random.TimeOrderedUuid(purchase.now_unix_millis),
+      .account_uin = account.uin,
+      .caller_uin = principal.CallerUin(),
+      .action = kAction,
+      .resource_id = resource_id,
+      .now_unix_millis = purchase.now_unix_millis};
   Result<store::OrderRecord> order = billing::ApplyPayment(transaction, account, *plan, details);
   if (!order) return tl::unexpected(order.error());
 

@@ -56,7 +56,8 @@ SqliteStore::~SqliteStore() {
 }
 
 void SqliteStore::CheckpointLoop() {
-  Result<std::unique_ptr<Connection>> connection = Connection::Open(options_.path, /*create=*/false, 256);
+  Result<std::unique_ptr<Connection>> connection =
+      Connection::Open(options_.path, /*create=*/false, 256);
   if (!connection) return;
   std::unique_lock lock(queue_mutex_);
   while (!stopping_) {
