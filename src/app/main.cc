@@ -1,6 +1,7 @@
 // mnad's entry point: reads the configuration, opens the store, applies the
 // seed, wires the layers and serves until SIGTERM/SIGINT. The only place
 // that chooses a store backend.
+#include <malloc.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
@@ -59,6 +60,8 @@ int Run(const Config& config) {
       return 1;
     }
     spdlog::info("seed {} applied: {}", *config.seed_path, admin::DescribeSeedReport(*report));
+    // A large seed's parse tree is gone; give its pages back to the system.
+    malloc_trim(0);
   }
   Result<std::vector<std::string>> regions = store.Regions();
   if (!regions) {

@@ -1,23 +1,51 @@
 #include "auth/crypto.h"
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/params.h>
 #include <openssl/rand.h>
 
 #include <cstdlib>
+#include <memory>
 
 namespace mnad::auth {
 namespace {
 
-std::string Hmac(const EVP_MD* md, std::string_view key, std::string_view data) {
+// OpenSSL 3 looks an algorithm up by name on every one-shot call (an
+// "implicit fetch"), which costs more than hashing a request. The
+// algorithms are fetched once, and each thread keeps its own contexts.
+const EVP_MD* FetchedSha256() {
+  static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md;
+}
+
+EVP_MAC* FetchedHmac() {
+  static EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  return mac;
+}
+
+// A thread's HMAC context for one digest; EVP_MAC_init with new key bytes
+// keeps the digest chosen here.
+struct HmacContext {
+  explicit HmacContext(const char* digest) : context(EVP_MAC_CTX_new(FetchedHmac())) {
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", const_cast<char*>(digest), 0),
+                           OSSL_PARAM_construct_end()};
+    if (context == nullptr || EVP_MAC_CTX_set_params(context, params) != 1) std::abort();
+  }
+  ~HmacContext() { EVP_MAC_CTX_free(context); }
+  EVP_MAC_CTX* context;
+};
+
+std::string Hmac(EVP_MAC_CTX* context, std::string_view key, std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int out_length = 0;
-  // HMAC() returns null only for an unusable digest, which is a programming
-  // error here: the digests are compiled-in constants.
-  if (HMAC(md, key.data(), static_cast<int>(key.size()),
-           reinterpret_cast<const unsigned char*>(data.data()), data.size(), out,
-           &out_length) == nullptr) {
+  size_t out_length = 0;
+  // Failure here means a broken OpenSSL installation, not bad input.
+  if (EVP_MAC_init(context, reinterpret_cast<const unsigned char*>(key.data()), key.size(),
+                   nullptr) != 1 ||
+      EVP_MAC_update(context, reinterpret_cast<const unsigned char*>(data.data()), data.size()) !=
+          1 ||
+      EVP_MAC_final(context, out, &out_length, sizeof(out)) != 1) {
     std::abort();
   }
   return std::string(reinterpret_cast<char*>(out), out_length);
@@ -26,20 +54,26 @@ std::string Hmac(const EVP_MD* md, std::string_view key, std::string_view data) 
 }  // namespace
 
 std::string Sha256(std::string_view data) {
+  thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(),
+                                                                               EVP_MD_CTX_free);
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int out_length = 0;
-  if (EVP_Digest(data.data(), data.size(), out, &out_length, EVP_sha256(), nullptr) != 1) {
+  if (EVP_DigestInit_ex2(context.get(), FetchedSha256(), nullptr) != 1 ||
+      EVP_DigestUpdate(context.get(), data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(context.get(), out, &out_length) != 1) {
     std::abort();
   }
   return std::string(reinterpret_cast<char*>(out), out_length);
 }
 
 std::string HmacSha256(std::string_view key, std::string_view data) {
-  return Hmac(EVP_sha256(), key, data);
+  thread_local HmacContext context("SHA256");
+  return Hmac(context.context, key, data);
 }
 
 std::string HmacSha1(std::string_view key, std::string_view data) {
-  return Hmac(EVP_sha1(), key, data);
+  thread_local HmacContext context("SHA1");
+  return Hmac(context.context, key, data);
 }
 
 std::string HexLower(std::string_view bytes) {
