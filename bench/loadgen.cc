@@ -74,6 +74,7 @@ struct Options {
   double warmup_seconds = 1;
   int accounts = 64;
   int devices = 1000;
+  int64_t requests = 0;  // > 0: stop after this many requests instead of a duration
 };
 
 struct Stats {
@@ -87,14 +88,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(net::io_context& io, const Options& options, int index, Stats* stats,
              const Clock::time_point* start, const Clock::time_point* end,
-             std::atomic<int>* next_device)
+             std::atomic<int>* next_device, std::atomic<int64_t>* issued)
       : stream_(io),
         options_(options),
         account_(index % options.accounts),
         stats_(stats),
         start_(start),
         end_(end),
-        next_device_(next_device) {}
+        next_device_(next_device),
+        issued_(issued) {}
 
   void Start(const net::ip::tcp::resolver::results_type& endpoints) {
     stream_.async_connect(endpoints, [self = shared_from_this()](beast::error_code error, auto) {
@@ -118,6 +120,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void Send() {
     if (Clock::now() >= *end_) return;
+    if (options_.requests > 0 && issued_->fetch_add(1) >= options_.requests) return;
     std::string body = Body();
     if (body.empty()) return Fail("out-of-devices");
     std::string action = options_.mode == "order" ? "OrderPerLicense" : "GetDevice";
@@ -196,6 +199,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   const Clock::time_point* start_;
   const Clock::time_point* end_;
   std::atomic<int>* next_device_;
+  std::atomic<int64_t>* issued_;
   Clock::time_point sent_;
 };
 
@@ -211,11 +215,14 @@ int Run(const Options& options) {
   Clock::time_point end = start + std::chrono::duration_cast<Clock::duration>(
                                       std::chrono::duration<double>(options.seconds));
   std::vector<std::atomic<int>> next_device(options.accounts);
+  std::atomic<int64_t> issued{0};
   for (int i = 0; i < options.connections; ++i) {
-    std::make_shared<Connection>(io, options, i, &stats, &start, &end, next_device.data())
+    std::make_shared<Connection>(io, options, i, &stats, &start, &end, next_device.data(), &issued)
         ->Start(endpoints);
   }
   io.run();
+  double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  double seconds = options.requests > 0 ? std::max(elapsed, 1e-9) : options.seconds;
   std::sort(stats.latency_us.begin(), stats.latency_us.end());
   auto percentile = [&](double p) -> double {
     if (stats.latency_us.empty()) return 0;
@@ -227,9 +234,9 @@ int Run(const Options& options) {
   for (const auto& [code, count] : stats.errors) errors[code] = count;
   boost::json::object report{{"mode", options.mode},
                              {"connections", options.connections},
-                             {"seconds", options.seconds},
+                             {"seconds", seconds},
                              {"ok", stats.ok},
-                             {"throughput_per_second", stats.ok / options.seconds},
+                             {"throughput_per_second", stats.ok / seconds},
                              {"p50_ms", percentile(0.50)},
                              {"p99_ms", percentile(0.99)},
                              {"p999_ms", percentile(0.999)},
@@ -277,6 +284,8 @@ int main(int argc, char** argv) {
       options.accounts = std::stoi(value);
     } else if (flag == "--devices") {
       options.devices = std::stoi(value);
+    } else if (flag == "--requests") {
+      options.requests = std::stoll(value);
     }
   }
   return Run(options);
