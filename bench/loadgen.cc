@@ -109,6 +109,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::string Body() {
     if (options_.mode == "order") {
       // Devices are spread over accounts: connection i buys from account i % A.
+      // Purchases go round the accounts, so every account's devices are used.
+      static std::atomic<uint64_t> next_account{0};
+      account_ = static_cast<int>(next_account.fetch_add(1) % options_.accounts);
       int n = next_device_[account_].fetch_add(1);
       if (n >= options_.devices) return "";
       return fmt::format(R"({{"DeviceId":"{}","Type":0}})", DeviceId(account_, n));

@@ -60,9 +60,9 @@ int Run(const Config& config) {
       return 1;
     }
     spdlog::info("seed {} applied: {}", *config.seed_path, admin::DescribeSeedReport(*report));
-    // A large seed's parse tree is gone; give its pages back to the system.
-    malloc_trim(0);
   }
+  // A large seed's parsed form is gone now; give its pages back to the system.
+  if (config.seed_path) malloc_trim(0);
   Result<std::vector<std::string>> regions = store.Regions();
   if (!regions) {
     spdlog::error("{}", regions.error().message);

@@ -64,6 +64,10 @@ class Connection {
   // Runs a statement that returns no rows through the statement cache.
   Result<void> Run(std::string_view sql);
 
+  // The raw handle, for the store's own use of SQLite APIs this class does
+  // not wrap (checkpoints).
+  sqlite3* handle() { return db_; }
+
   // SQLite's message for the last error, for logs and errors.
   std::string LastError() const;
   // The extended result code of the last error.

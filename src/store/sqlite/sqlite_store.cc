@@ -1,5 +1,7 @@
 #include "store/sqlite/sqlite_store.h"
 
+#include <sqlite3.h>
+
 #include <chrono>
 #include <future>
 
@@ -30,7 +32,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(SqliteStoreOptions option
       Connection::Open(options.path, /*create=*/true, options.writer_cache_kib);
   if (!writer) return tl::unexpected(writer.error());
   MNAD_TRY(Migrate(**writer));
-  MNAD_TRY((*writer)->Exec("PRAGMA wal_autocheckpoint=0"));
+  MNAD_TRY((*writer)->Exec("PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=" +
+                           std::to_string(int64_t{options.wal_frames_max} * 4096)));
   return std::unique_ptr<SqliteStore>(
       new SqliteStore(std::move(options), clock, std::move(*writer)));
 }
@@ -65,7 +68,13 @@ void SqliteStore::CheckpointLoop() {
     if (stopping_) break;
     lock.unlock();
     // PASSIVE: copies what it can without waiting for readers or the writer.
-    (void)(*connection)->Exec("PRAGMA wal_checkpoint(PASSIVE)");
+    int log_frames = 0;
+    sqlite3_wal_checkpoint_v2((*connection)->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                              &log_frames, nullptr);
+    if (log_frames > options_.wal_frames_max) {
+      sqlite3_wal_checkpoint_v2((*connection)->handle(), nullptr, SQLITE_CHECKPOINT_RESTART,
+                                nullptr, nullptr);
+    }
     lock.lock();
   }
 }

@@ -40,6 +40,11 @@ struct SqliteStoreOptions {
   // The WAL is copied back into the database by a background thread at
   // this interval, so checkpoints never stall the writer's commits.
   int checkpoint_interval_ms = 250;
+  // Under continuous writes a PASSIVE checkpoint never catches up with the
+  // writer, so the WAL would grow without end. Past this many frames the
+  // checkpointer runs a RESTART checkpoint, which briefly holds the writer
+  // back and lets the WAL start over (then truncated to the same size).
+  int wal_frames_max = 16384;        // 64 MiB of 4 KiB pages
   FaultInjection* faults = nullptr;  // tests only
 };
 
