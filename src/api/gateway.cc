@@ -49,24 +49,48 @@ tl::unexpected<Error> TooLarge(std::string_view what, size_t limit) {
 
 Gateway::Gateway(GatewayOptions options, const Router* router,
                  const auth::Authenticator* authenticator, Random* random, const Clock* clock,
-                 std::vector<std::string> regions)
+                 std::vector<std::string> regions, RequestObserver observer)
     : options_(options),
       router_(router),
       authenticator_(authenticator),
       random_(random),
+      clock_(clock),
       regions_(regions.begin(), regions.end()),
+      observer_(std::move(observer)),
       rate_limiter_(clock) {}
 
 void Gateway::Handle(http::HttpRequest request, http::Responder respond) {
   std::string request_id = random_->Uuid();
   std::string trace_id(auth::FindHeader(request.headers, "x-tc-traceid").value_or(""));
-  Result<void> dispatched = Dispatch(request, request_id, trace_id, respond);
+  if (observer_) {
+    // Report the request when its reply leaves, with what Dispatch learnt.
+    auto record = std::make_shared<RequestRecord>();
+    record->request_id = request_id;
+    int64_t started = clock_->MonotonicNanos();
+    http::Responder inner = std::move(respond);
+    respond = [inner = std::move(inner), record, started, this](http::HttpResponse response) {
+      record->latency_seconds = static_cast<double>(clock_->MonotonicNanos() - started) / 1e9;
+      size_t code_at = response.body.find("\"Code\":\"");
+      if (code_at != std::string::npos) {
+        size_t begin = code_at + 8;
+        record->code = response.body.substr(begin, response.body.find('"', begin) - begin);
+      }
+      observer_(*record);
+      inner(std::move(response));
+    };
+    Result<void> dispatched = Dispatch(request, request_id, trace_id, respond, record.get());
+    if (!dispatched)
+      respond(MakeReply(ErrorBody(dispatched.error(), request_id), request_id, trace_id));
+    return;
+  }
+  Result<void> dispatched = Dispatch(request, request_id, trace_id, respond, nullptr);
   if (!dispatched)
     respond(MakeReply(ErrorBody(dispatched.error(), request_id), request_id, trace_id));
 }
 
 Result<void> Gateway::Dispatch(const http::HttpRequest& request, const std::string& request_id,
-                               const std::string& trace_id, http::Responder& respond) {
+                               const std::string& trace_id, http::Responder& respond,
+                               RequestRecord* record) {
   if (request.too_large) return TooLarge("a TC3 POST body", options_.tc3_post_body_bytes_max);
   bool is_get = request.method == "GET";
   if (!is_get && request.method != "POST") {
@@ -126,8 +150,10 @@ Result<void> Gateway::Dispatch(const http::HttpRequest& request, const std::stri
 
   auth::SignedRequest signed_request{request.method,   path, raw_query, request.body,
                                      &request.headers, &form};
+  if (record != nullptr) record->region = region;
   Result<auth::Authenticated> authenticated = authenticator_->Authenticate(signed_request);
   if (!authenticated) return tl::unexpected(authenticated.error());
+  if (record != nullptr) record->caller_uin = authenticated->principal.CallerUin();
   if (!has_authorization) {
     std::erase_if(form, [](const auto& param) { return IsV1CommonParam(param.first); });
   }
@@ -143,6 +169,10 @@ Result<void> Gateway::Dispatch(const http::HttpRequest& request, const std::stri
   Result<const ActionDef*> found = router_->Find(version, action);
   if (!found) return tl::unexpected(found.error());
   const ActionDef& definition = **found;
+  if (record != nullptr) {
+    record->service = definition.service;
+    record->action = definition.action;
+  }
 
   const Principal& principal = authenticated->principal;
   int limit = definition.rate_limit_per_second > 0 ? definition.rate_limit_per_second

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "api/rate_limiter.h"
+#include "api/request_observer.h"
 #include "api/router.h"
 #include "auth/authenticator.h"
 #include "core/clock.h"
@@ -32,7 +33,8 @@ struct GatewayOptions {
 class Gateway {
  public:
   Gateway(GatewayOptions options, const Router* router, const auth::Authenticator* authenticator,
-          Random* random, const Clock* clock, std::vector<std::string> regions);
+          Random* random, const Clock* clock, std::vector<std::string> regions,
+          RequestObserver observer = nullptr);
 
   void Handle(http::HttpRequest request, http::Responder respond);
 
@@ -41,13 +43,16 @@ class Gateway {
  private:
   // Everything before the handler; on success the handler is started.
   Result<void> Dispatch(const http::HttpRequest& request, const std::string& request_id,
-                        const std::string& trace_id, http::Responder& respond);
+                        const std::string& trace_id, http::Responder& respond,
+                        RequestRecord* record);
 
   GatewayOptions options_;
   const Router* router_;
   const auth::Authenticator* authenticator_;
   Random* random_;
+  const Clock* clock_;
   std::set<std::string> regions_;
+  RequestObserver observer_;
   RateLimiter rate_limiter_;
 };
 

@@ -48,6 +48,16 @@ std::optional<Config> ParseConfig(int argc, char** argv, int* exit_code) {
          "milliseconds a resolved API key is reused before the store is asked again; 0 disables")
       ->envname("MNAD_CREDENTIAL_CACHE_MS")
       ->check(CLI::Range(0, 60'000));
+  app.add_option("--admin-listen", config.admin_listen,
+                 "HOST:PORT of the admin API (health, info, metrics); \"off\" disables it")
+      ->envname("MNAD_ADMIN_LISTEN");
+  app.add_option("--admin-token", config.admin_token,
+                 "admin API token (at least 32 characters); default: generated once into "
+                 "<data-dir>/admin-token with mode 0600")
+      ->envname("MNAD_ADMIN_TOKEN");
+  app.add_option("--log-requests", config.log_requests,
+                 "write one JSON log line per API request (true/false)")
+      ->envname("MNAD_LOG_REQUESTS");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -58,6 +68,17 @@ std::optional<Config> ParseConfig(int argc, char** argv, int* exit_code) {
   uint16_t port = 0;
   if (!SplitHostPort(config.listen, &host, &port)) {
     std::cerr << "--listen: expected HOST:PORT, got \"" << config.listen << "\"\n";
+    *exit_code = 2;
+    return std::nullopt;
+  }
+  if (config.admin_listen != "off" && !SplitHostPort(config.admin_listen, &host, &port)) {
+    std::cerr << "--admin-listen: expected HOST:PORT or off, got \"" << config.admin_listen
+              << "\"\n";
+    *exit_code = 2;
+    return std::nullopt;
+  }
+  if (config.admin_token && config.admin_token->size() < 32) {
+    std::cerr << "--admin-token: must be at least 32 characters\n";
     *exit_code = 2;
     return std::nullopt;
   }

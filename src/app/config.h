@@ -15,7 +15,10 @@ struct Config {
   int io_threads = 0;                     // 0: one per core
   int rate_limit_per_second = 20;         // per (Action, caller, Region)
   int signature_clock_skew_seconds_max = 300;
-  int credential_cache_ms = 1000;  // how long a resolved API key is reused
+  int credential_cache_ms = 1000;               // how long a resolved API key is reused
+  std::string admin_listen = "127.0.0.1:8081";  // the operator API; "off" disables it
+  std::optional<std::string> admin_token;       // default: <data-dir>/admin-token
+  bool log_requests = true;                     // one JSON line per API request
 };
 
 // Parses argv. On --help or an invalid setting it prints and returns the

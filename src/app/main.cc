@@ -3,16 +3,20 @@
 // that chooses a store backend.
 #include <malloc.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/json.hpp>
 #include <filesystem>
 #include <iostream>
 #include <thread>
 #include <vector>
 
+#include "admin/admin_api.h"
+#include "admin/metrics.h"
 #include "admin/seed.h"
 #include "api/gateway.h"
 #include "api/router.h"
@@ -86,8 +90,16 @@ int Run(const Config& config) {
   auth::Authenticator authenticator(
       {.signature_clock_skew_seconds_max = config.signature_clock_skew_seconds_max}, &clock,
       [&credentials](std::string_view secret_id) { return credentials.Find(secret_id); });
+  admin::Metrics metrics;
+  auto request_log = spdlog::stderr_logger_mt("requests");
+  request_log->set_pattern("%v");
   api::Gateway gateway({.rate_limit_per_second = config.rate_limit_per_second}, &router,
-                       &authenticator, &random, &clock, *regions);
+                       &authenticator, &random, &clock, *regions,
+                       [&](const api::RequestRecord& record) {
+                         metrics.Record(record);
+                         if (config.log_requests)
+                           request_log->info(admin::RequestLogLine(record, clock.NowUnixMillis()));
+                       });
 
   int threads = config.io_threads > 0
                     ? config.io_threads
@@ -105,17 +117,75 @@ int Run(const Config& config) {
     return 1;
   }
 
+  // The operator API, on its own listener.
+  std::unique_ptr<http::Server> admin_server;
+  std::unique_ptr<admin::AdminApi> admin_api;
+  std::string admin_address;
+  if (config.admin_listen != "off") {
+    std::string token_error;
+    bool token_created = false;
+    std::string token_path = (std::filesystem::path(config.data_dir) / "admin-token").string();
+    std::string token = config.admin_token ? *config.admin_token
+                                           : admin::LoadOrCreateAdminToken(
+                                                 token_path, &token_created, &token_error);
+    if (token.empty()) {
+      spdlog::error("admin token: {}", token_error);
+      return 1;
+    }
+    if (token_created) {
+      // Printed once, when it is made; afterwards it is read from the file.
+      std::cout << "mnad admin token (saved to " << token_path << ", mode 0600): " << token
+                << std::endl;
+    }
+    int64_t started_ms = clock.NowUnixMillis();
+    admin_api = std::make_unique<admin::AdminApi>(admin::AdminApiOptions{
+        .token = token,
+        .info =
+            [&, started_ms] {
+              store::sqlite::WriterStats stats = (*opened)->stats();
+              return boost::json::object{
+                  {"version", MNAD_VERSION},
+                  {"uptime_seconds", (clock.NowUnixMillis() - started_ms) / 1000},
+                  {"store", {{"backend", "sqlite"}, {"path", db_path}}},
+                  {"requests", metrics.requests_total()},
+                  {"writes_committed", stats.commands},
+                  {"commits", stats.batches}};
+            },
+        .metrics =
+            [&] {
+              return metrics.Render({.batch_sizes = &(*opened)->batch_sizes(),
+                                     .commit_seconds = &(*opened)->commit_seconds()});
+            },
+        .ready = [] { return true; }});
+    http::ServerOptions admin_options;
+    SplitHostPort(config.admin_listen, &admin_options.host, &admin_options.port);
+    admin_server = std::make_unique<http::Server>(
+        io, admin_options, [&admin_api](http::HttpRequest request, http::Responder respond) {
+          admin_api->Handle(std::move(request), std::move(respond));
+        });
+    Result<uint16_t> admin_port = admin_server->Start();
+    if (!admin_port) {
+      spdlog::error("admin API: {}", admin_port.error().message);
+      return 1;
+    }
+    admin_address = admin_options.host + ":" + std::to_string(*admin_port);
+  }
+
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&server](const boost::system::error_code& error, int signal_number) {
-    if (error) return;
-    spdlog::info("signal {}: finishing in-flight requests, then stopping", signal_number);
-    server.Stop();
-  });
+  signals.async_wait(
+      [&server, &admin_server](const boost::system::error_code& error, int signal_number) {
+        if (error) return;
+        spdlog::info("signal {}: finishing in-flight requests, then stopping", signal_number);
+        server.Stop();
+        if (admin_server) admin_server->Stop();
+      });
 
   std::string host = server_options.host.find(':') != std::string::npos
                          ? "[" + server_options.host + "]"
                          : server_options.host;
   std::cout << "mnad listening on http://" << host << ":" << *port << std::endl;
+  if (!admin_address.empty())
+    std::cout << "mnad admin API on http://" << admin_address << std::endl;
   spdlog::info("store: SQLite {} (WAL, synchronous=FULL); {} I/O threads; regions: {}", db_path,
                threads, regions->size());
   spdlog::info(

@@ -69,7 +69,8 @@ function writeSeed(dir) {
 }
 
 function start(dataDir, seedFile) {
-  const proc = spawn(MNAD_BIN, ['--listen', '127.0.0.1:0', '--data-dir', dataDir, '--seed', seedFile,
+  const proc = spawn(MNAD_BIN, ['--listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0', '--data-dir', dataDir,
+    '--seed', seedFile,
     '--rate-limit-per-second', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr.setEncoding('utf8');

@@ -84,7 +84,8 @@ async function startServer({ seed = SEED_PATH, extraArgs = CONFORMANCE_ARGS, bin
     throw new Error(`mnad binary not found at ${bin} (set MNAD_BIN or build it first)`);
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mnad-sdk-'));
-  const args = ['--listen', '127.0.0.1:0', '--data-dir', dataDir, '--seed', seed, ...extraArgs];
+  const args = ['--listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0', '--data-dir', dataDir, '--seed', seed,
+    ...extraArgs];
   const proc = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

@@ -136,10 +136,13 @@ void SqliteStore::ExecuteBatch(std::vector<WriteCommand>& batch) {
     }
     bool inject_failure = options_.faults != nullptr && options_.faults->fail_commits.load() > 0 &&
                           options_.faults->fail_commits.fetch_sub(1) > 0;
+    int64_t commit_started = clock_->MonotonicNanos();
     Result<void> committed = inject_failure
                                  ? Fail(ErrorCode::kInternalError, "injected commit fault")
                                  : db.Run("COMMIT");
     if (committed) {
+      commit_seconds_.Observe(static_cast<double>(clock_->MonotonicNanos() - commit_started) / 1e9);
+      batch_sizes_.Observe(static_cast<double>(batch.size()));
       {
         std::lock_guard lock(queue_mutex_);
         ++stats_.batches;

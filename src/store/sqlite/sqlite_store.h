@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/histogram.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/sqlite_transaction.h"
 #include "store/store.h"
@@ -76,6 +77,9 @@ class SqliteStore final : public Store {
   void Submit(WriteCommand command) override;
 
   WriterStats stats() const;
+  // Commands per committed batch, and seconds per COMMIT (its fsync).
+  const Histogram& batch_sizes() const { return batch_sizes_; }
+  const Histogram& commit_seconds() const { return commit_seconds_; }
 
  private:
   SqliteStore(SqliteStoreOptions options, const Clock* clock, std::unique_ptr<Connection> writer);
@@ -111,6 +115,8 @@ class SqliteStore final : public Store {
   std::deque<WriteCommand> queue_;
   bool stopping_ = false;
   WriterStats stats_;
+  Histogram batch_sizes_{{1, 2, 4, 8, 16, 32, 64, 128, 256, 512}};
+  Histogram commit_seconds_{{0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1}};
   std::thread writer_thread_;
   std::condition_variable checkpoint_wakeup_;
   std::thread checkpoint_thread_;

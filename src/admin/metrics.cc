@@ -1,0 +1,98 @@
+#include "admin/metrics.h"
+
+#include <fmt/format.h>
+
+#include <boost/json.hpp>
+
+#include "core/time_format.h"
+
+namespace mnad::admin {
+namespace {
+
+// Label values are our own names and Tencent codes; escaping keeps the
+// format valid even so.
+std::string Label(std::string_view value) {
+  std::string out;
+  for (char c : value) {
+    if (c == '\\' || c == '"') out.push_back('\\');
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out.push_back(c);
+  }
+  return out.empty() ? "-" : out;
+}
+
+void RenderHistogram(std::string& out, std::string_view name, std::string_view help,
+                     const Histogram& histogram) {
+  Histogram::Snapshot snapshot = histogram.Read();
+  out += fmt::format("# HELP {} {}\n# TYPE {} histogram\n", name, help, name);
+  for (size_t i = 0; i < snapshot.bounds.size(); ++i) {
+    out += fmt::format("{}_bucket{{le=\"{}\"}} {}\n", name, snapshot.bounds[i],
+                       snapshot.cumulative[i]);
+  }
+  out += fmt::format("{}_bucket{{le=\"+Inf\"}} {}\n", name, snapshot.cumulative.back());
+  out +=
+      fmt::format("{}_sum {}\n{}_count {}\n", name, snapshot.sum, name, snapshot.cumulative.back());
+}
+
+}  // namespace
+
+void Metrics::Record(const api::RequestRecord& record) {
+  latency_seconds_.Observe(record.latency_seconds);
+  std::lock_guard lock(mutex_);
+  ++requests_[{record.service, record.action, record.code.empty() ? "Success" : record.code}];
+  if (record.code == "RequestLimitExceeded") ++rate_limit_refusals_;
+}
+
+uint64_t Metrics::requests_total() const {
+  std::lock_guard lock(mutex_);
+  uint64_t total = 0;
+  for (const auto& [key, count] : requests_) total += count;
+  return total;
+}
+
+std::string Metrics::Render(const StoreHistograms& store) const {
+  std::string out;
+  {
+    std::lock_guard lock(mutex_);
+    out +=
+        "# HELP mnad_requests_total TC API requests answered, by service, action and code.\n"
+        "# TYPE mnad_requests_total counter\n";
+    for (const auto& [key, count] : requests_) {
+      const auto& [service, action, code] = key;
+      out += fmt::format("mnad_requests_total{{service=\"{}\",action=\"{}\",code=\"{}\"}} {}\n",
+                         Label(service), Label(action), Label(code), count);
+    }
+    out += fmt::format(
+        "# HELP mnad_rate_limit_refusals_total Requests refused with RequestLimitExceeded.\n"
+        "# TYPE mnad_rate_limit_refusals_total counter\nmnad_rate_limit_refusals_total {}\n",
+        rate_limit_refusals_);
+  }
+  RenderHistogram(out, "mnad_request_duration_seconds",
+                  "Time from a request's arrival to its reply.", latency_seconds_);
+  if (store.batch_sizes != nullptr) {
+    RenderHistogram(out, "mnad_group_commit_batch_size",
+                    "Commands committed together by one COMMIT.", *store.batch_sizes);
+  }
+  if (store.commit_seconds != nullptr) {
+    RenderHistogram(out, "mnad_group_commit_duration_seconds",
+                    "Duration of one COMMIT, its fsync included.", *store.commit_seconds);
+  }
+  return out;
+}
+
+std::string RequestLogLine(const api::RequestRecord& record, int64_t unix_millis) {
+  boost::json::object line{{"time", FormatRfc3339(unix_millis / 1000)},
+                           {"request_id", record.request_id},
+                           {"service", record.service},
+                           {"action", record.action},
+                           {"caller_uin", record.caller_uin},
+                           {"region", record.region},
+                           {"code", record.code.empty() ? "Success" : record.code},
+                           {"latency_us", static_cast<int64_t>(record.latency_seconds * 1e6)}};
+  return boost::json::serialize(line);
+}
+
+}  // namespace mnad::admin
