@@ -80,6 +80,22 @@ Result<PageSlice> Paginate(int64_t page_number, int64_t page_size, size_t total,
   return slice;
 }
 
+Result<void> RequireNoGroup(const std::optional<std::string>& group_id) {
+  if (group_id.value_or("").empty()) return {};
+  return Fail(ErrorCode::kInvalidParameterValue,
+              "The group " + *group_id + " does not exist (groups are not supported here).");
+}
+
+Result<void> RequireUniqueDeviceName(store::Transaction& transaction,
+                                     const std::string& account_uin, const std::string& name) {
+  Result<std::optional<store::DeviceRecord>> same_name =
+      transaction.FindDeviceByName(account_uin, name);
+  if (!same_name) return tl::unexpected(same_name.error());
+  if (!same_name->has_value()) return {};
+  return Fail(ErrorCode::kInternalErrorDuplicateDeviceName,
+              "A device named " + name + " already exists: " + (*same_name)->device_id + ".");
+}
+
 bool IsBase64(std::string_view text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '=';

@@ -53,6 +53,12 @@ struct PageSlice {
 };
 Result<PageSlice> Paginate(int64_t page_number, int64_t page_size, size_t total, bool allow_all);
 
+// Groups are not supported: a GroupId names a group that does not exist.
+Result<void> RequireNoGroup(const std::optional<std::string>& group_id);
+// Device names are unique within an account.
+Result<void> RequireUniqueDeviceName(store::Transaction& transaction,
+                                     const std::string& account_uin, const std::string& name);
+
 // A device DataKey: base64 characters only.
 bool IsBase64(std::string_view text);
 

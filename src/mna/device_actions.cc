@@ -25,21 +25,15 @@ Result<boost::json::object> AddDevice(store::Transaction& transaction, MnaDeps& 
                 "No preset key exists for this account (CreateEncryptedKey is not supported here); "
                 "send Encrypted false or omit it.");
   }
-  if (!params.GetString("GroupId").value_or("").empty()) {
-    return Fail(ErrorCode::kInvalidParameterValue,
-                "The group " + *params.GetString("GroupId") +
-                    " does not exist (groups are not supported here).");
+  if (Result<void> no_group = RequireNoGroup(params.GetString("GroupId")); !no_group) {
+    return tl::unexpected(no_group.error());
   }
   store::DeviceRecord device;
   device.account_uin = principal.account_uin;
   device.name = *params.GetString("DeviceName");
-  Result<std::optional<store::DeviceRecord>> same_name =
-      transaction.FindDeviceByName(device.account_uin, device.name);
-  if (!same_name) return tl::unexpected(same_name.error());
-  if (same_name->has_value()) {
-    return Fail(
-        ErrorCode::kInternalErrorDuplicateDeviceName,
-        "A device named " + device.name + " already exists: " + (*same_name)->device_id + ".");
+  if (Result<void> unique = RequireUniqueDeviceName(transaction, device.account_uin, device.name);
+      !unique) {
+    return tl::unexpected(unique.error());
   }
   device.data_key =
       params.GetString("DataKey").value_or(auth::Base64Encode(auth::SecureRandomBytes(16)));
@@ -120,12 +114,9 @@ Result<boost::json::object> UpdateDevice(store::Transaction& transaction, MnaDep
   if (!device) return tl::unexpected(device.error());
   if (std::optional<std::string> name = params.GetString("DeviceName");
       name && *name != device->name) {
-    Result<std::optional<store::DeviceRecord>> same_name =
-        transaction.FindDeviceByName(principal.account_uin, *name);
-    if (!same_name) return tl::unexpected(same_name.error());
-    if (same_name->has_value()) {
-      return Fail(ErrorCode::kInternalErrorDuplicateDeviceName,
-                  "A device named " + *name + " already exists: " + (*same_name)->device_id + ".");
+    if (Result<void> unique = RequireUniqueDeviceName(transaction, principal.account_uin, *name);
+        !unique) {
+      return tl::unexpected(unique.error());
     }
     device->name = *name;
   }

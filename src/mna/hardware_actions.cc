@@ -206,21 +206,15 @@ Result<boost::json::object> ActivateHardware(store::Transaction& transaction, Mn
                   "The hardware " + hardware->sn + " of vendor " + vendor_name +
                       " is already activated as " + *hardware->activated_device_id + ".");
     }
-    if (!item.GetString("GroupId").value_or("").empty()) {
-      return Fail(ErrorCode::kInvalidParameterValue,
-                  "The group " + *item.GetString("GroupId") +
-                      " does not exist (groups are not supported here).");
+    if (Result<void> no_group = RequireNoGroup(item.GetString("GroupId")); !no_group) {
+      return tl::unexpected(no_group.error());
     }
     store::DeviceRecord device;
     device.account_uin = principal.account_uin;
     device.name = *item.GetString("DeviceName");
-    Result<std::optional<store::DeviceRecord>> same_name =
-        transaction.FindDeviceByName(device.account_uin, device.name);
-    if (!same_name) return tl::unexpected(same_name.error());
-    if (same_name->has_value()) {
-      return Fail(
-          ErrorCode::kInternalErrorDuplicateDeviceName,
-          "A device named " + device.name + " already exists: " + (*same_name)->device_id + ".");
+    if (Result<void> unique = RequireUniqueDeviceName(transaction, device.account_uin, device.name);
+        !unique) {
+      return tl::unexpected(unique.error());
     }
     device.device_id = NewId(deps.random, "mna-");
     device.remark = item.GetString("Description").value_or("");
