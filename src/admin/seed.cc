@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "auth/crypto.h"
 #include "auth/permissions.h"
 #include "core/time_format.h"
 
@@ -265,6 +266,8 @@ store::SeedAccount ParseAccount(const json::value& value, const std::string& pat
       Reject(device_fields.Path("name"), "duplicates another device's name in this account");
     device.license_pay_mode = device_fields.Integer("license_pay_mode", false, 0, 0, 1);
     device.remark = device_fields.String("remark", false);
+    // Every device has a key, as AddDevice gives one.
+    device.data_key = auth::Base64Encode(auth::SecureRandomBytes(16));
     device_fields.Finish();
     seed.devices.push_back(std::move(device));
   }

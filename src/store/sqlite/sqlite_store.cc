@@ -357,64 +357,47 @@ Result<void> SqliteStore::ApplySeedAccount(Connection& db, const SeedAccount& se
                  .Run());
   }
 
-  for (const DeviceRecord& device : seed.devices) {
+  // Devices and hardware go through the same statements as the actions'.
+  SqliteTransaction transaction(db, nullptr);
+  for (DeviceRecord device : seed.devices) {
     Result<bool> exists = Exists(db, "SELECT 1 FROM devices WHERE device_id=?1", device.device_id);
     if (!exists) return tl::unexpected(exists.error());
     if (!*exists) {
       // A device seeded without an id is identified by its name, so that
       // re-applying the seed does not create it again.
-      Result<Statement> by_name =
-          db.Prepare("SELECT 1 FROM devices WHERE account_uin=?1 AND name=?2");
-      if (!by_name) return tl::unexpected(by_name.error());
-      Result<bool> named = by_name->Bind(1, account.uin).Bind(2, device.name).Step();
+      Result<std::optional<DeviceRecord>> named =
+          transaction.FindDeviceByName(account.uin, device.name);
       if (!named) return tl::unexpected(named.error());
-      exists = *named;
+      exists = named->has_value();
     }
     if (*exists) {
       ++report->devices.skipped;
       continue;
     }
     ++report->devices.created;
-    Result<Statement> insert = db.Prepare(
-        "INSERT INTO devices(device_id, account_uin, name, license_pay_mode, remark, created_ms) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-    if (!insert) return tl::unexpected(insert.error());
-    MNAD_TRY(insert->Bind(1, device.device_id)
-                 .Bind(2, account.uin)
-                 .Bind(3, device.name)
-                 .Bind(4, device.license_pay_mode)
-                 .Bind(5, device.remark)
-                 .Bind(6, now_ms)
-                 .Run());
+    device.account_uin = account.uin;
+    device.created_unix_millis = now_ms;
+    MNAD_TRY(transaction.InsertDevice(device));
   }
 
-  for (const HardwareRecord& hardware : seed.hardware) {
+  for (HardwareRecord hardware : seed.hardware) {
     Result<bool> exists =
         Exists(db, "SELECT 1 FROM hardware WHERE hardware_id=?1", hardware.hardware_id);
     if (!exists) return tl::unexpected(exists.error());
     if (!*exists) {
-      Result<Statement> by_sn = db.Prepare("SELECT 1 FROM hardware WHERE vendor_uin=?1 AND sn=?2");
-      if (!by_sn) return tl::unexpected(by_sn.error());
-      Result<bool> found = by_sn->Bind(1, account.uin).Bind(2, hardware.sn).Step();
+      Result<std::optional<HardwareRecord>> found =
+          transaction.FindHardwareBySn(account.uin, hardware.sn);
       if (!found) return tl::unexpected(found.error());
-      exists = *found;
+      exists = found->has_value();
     }
     if (*exists) {
       ++report->hardware.skipped;
       continue;
     }
     ++report->hardware.created;
-    Result<Statement> insert = db.Prepare(
-        "INSERT INTO hardware(hardware_id, vendor_uin, sn, license_charging_mode, description, "
-        "created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-    if (!insert) return tl::unexpected(insert.error());
-    MNAD_TRY(insert->Bind(1, hardware.hardware_id)
-                 .Bind(2, account.uin)
-                 .Bind(3, hardware.sn)
-                 .Bind(4, hardware.license_charging_mode)
-                 .Bind(5, hardware.description)
-                 .Bind(6, now_ms)
-                 .Run());
+    hardware.vendor_uin = account.uin;
+    hardware.created_unix_millis = now_ms;
+    MNAD_TRY(transaction.InsertHardware(hardware));
   }
   return {};
 }
