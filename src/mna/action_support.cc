@@ -96,6 +96,21 @@ Result<void> RequireUniqueDeviceName(store::Transaction& transaction,
               "A device named " + name + " already exists: " + (*same_name)->device_id + ".");
 }
 
+api::ParamSpec VoucherIdsParam() {
+  return api::ParamSpec::ArrayOf("VoucherIds", api::ParamSpec::String("").Length(1, 64));
+}
+
+Result<billing::VoucherChoice> VoucherChoiceOf(const api::ParamObject& params) {
+  std::vector<std::string> voucher_ids = params.GetStringList("VoucherIds");
+  if (voucher_ids.size() > 1) {
+    return Fail(ErrorCode::kInvalidParameter,
+                "The parameter `VoucherIds` takes at most one voucher id.");
+  }
+  billing::VoucherChoice choice{.auto_voucher = params.GetBoolean("AutoVoucher").value_or(false)};
+  if (!voucher_ids.empty()) choice.voucher_id = voucher_ids.front();
+  return choice;
+}
+
 bool IsBase64(std::string_view text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '=';

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "api/router.h"
+#include "billing/payment.h"
 #include "core/clock.h"
 #include "core/random.h"
 #include "store/store.h"
@@ -58,6 +59,11 @@ Result<void> RequireNoGroup(const std::optional<std::string>& group_id);
 // Device names are unique within an account.
 Result<void> RequireUniqueDeviceName(store::Transaction& transaction,
                                      const std::string& account_uin, const std::string& name);
+
+// The purchase actions' voucher parameters: `AutoVoucher`, and `VoucherIds`
+// with at most one id (more is InvalidParameter, whatever AutoVoucher says).
+api::ParamSpec VoucherIdsParam();
+Result<billing::VoucherChoice> VoucherChoiceOf(const api::ParamObject& params);
 
 // A device DataKey: base64 characters only.
 bool IsBase64(std::string_view text);

@@ -14,19 +14,15 @@ using api::ParamSpec;
 Result<boost::json::object> OrderPerLicenseRule(store::Transaction& transaction, MnaDeps& deps,
                                                 const Principal& principal,
                                                 const api::ParamObject& params) {
-  std::vector<std::string> voucher_ids = params.GetStringList("VoucherIds");
-  if (voucher_ids.size() > 1) {
-    return Fail(ErrorCode::kInvalidParameter,
-                "The parameter `VoucherIds` takes at most one voucher id.");
-  }
+  Result<billing::VoucherChoice> voucher = VoucherChoiceOf(params);
+  if (!voucher) return tl::unexpected(voucher.error());
   LicensePurchase purchase{
       .principal = principal,
       .target_id = *params.GetString("DeviceId"),
       .target = *params.GetInteger("Type") == 1 ? LicenseTarget::kHardware : LicenseTarget::kDevice,
       .roll_back = params.GetBoolean("RollBack").value_or(false),
-      .voucher = {.auto_voucher = params.GetBoolean("AutoVoucher").value_or(false)},
+      .voucher = *voucher,
       .now_unix_millis = deps.clock.NowUnixMillis()};
-  if (!voucher_ids.empty()) purchase.voucher.voucher_id = voucher_ids.front();
   Result<LicensePurchased> purchased = OrderPerLicense(transaction, purchase, deps.random);
   if (!purchased) return tl::unexpected(purchased.error());
   return boost::json::object{{"ResourceId", purchased->resource_id}};
@@ -105,8 +101,7 @@ void RegisterMnaActions(api::Router& router, MnaDeps& deps) {
   AddRule(router, deps, "OrderPerLicense",
           {ParamSpec::String("DeviceId").Required().Length(1, 64),
            ParamSpec::Integer("Type").Required().Range(0, 1), ParamSpec::Boolean("RollBack"),
-           ParamSpec::Boolean("AutoVoucher"),
-           ParamSpec::ArrayOf("VoucherIds", ParamSpec::String("").Length(1, 64))},
+           ParamSpec::Boolean("AutoVoucher"), VoucherIdsParam()},
           Access::kWrite, OrderPerLicenseRule, /*region_required=*/true);
   RegisterDeviceActions(router, deps);
   RegisterHardwareActions(router, deps);

@@ -14,21 +14,16 @@ using api::ParamSpec;
 Result<boost::json::object> OrderFlowPackageRule(store::Transaction& transaction, MnaDeps& deps,
                                                  const Principal& principal,
                                                  const api::ParamObject& params) {
-  FlowPackagePurchase purchase{
-      .principal = principal,
-      .package_type = *params.GetString("PackageType"),
-      .device_ids = params.GetStringList("DeviceList"),
-      .auto_renew = *params.GetBoolean("AutoRenewFlag"),
-      .package_region = *params.GetInteger("PackageRegion"),
-      .trunc = params.GetBoolean("FlowTruncFlag").value_or(false),
-      .voucher = {.auto_voucher = params.GetBoolean("AutoVoucher").value_or(false)},
-      .now_unix_millis = deps.clock.NowUnixMillis()};
-  std::vector<std::string> voucher_ids = params.GetStringList("VoucherIds");
-  if (voucher_ids.size() > 1) {
-    return Fail(ErrorCode::kInvalidParameter,
-                "The parameter `VoucherIds` takes at most one voucher id.");
-  }
-  if (!voucher_ids.empty()) purchase.voucher.voucher_id = voucher_ids.front();
+  Result<billing::VoucherChoice> voucher = VoucherChoiceOf(params);
+  if (!voucher) return tl::unexpected(voucher.error());
+  FlowPackagePurchase purchase{.principal = principal,
+                               .package_type = *params.GetString("PackageType"),
+                               .device_ids = params.GetStringList("DeviceList"),
+                               .auto_renew = *params.GetBoolean("AutoRenewFlag"),
+                               .package_region = *params.GetInteger("PackageRegion"),
+                               .trunc = params.GetBoolean("FlowTruncFlag").value_or(false),
+                               .voucher = *voucher,
+                               .now_unix_millis = deps.clock.NowUnixMillis()};
   if (purchase.auto_renew && purchase.trunc) {
     return Fail(
         ErrorCode::kInvalidParameter,
@@ -166,7 +161,7 @@ Result<boost::json::object> GetDevicePayMode(store::Transaction& transaction, Mn
 }  // namespace
 
 void RegisterFlowPackageActions(api::Router& router, MnaDeps& deps) {
-  ParamSpec voucher_ids = ParamSpec::ArrayOf("VoucherIds", ParamSpec::String("").Length(1, 64));
+  ParamSpec voucher_ids = VoucherIdsParam();
   AddRule(router, deps, "OrderFlowPackage",
           {ParamSpec::String("PackageType")
                .Required()
