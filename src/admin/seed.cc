@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "admin/fields.h"
 #include "auth/crypto.h"
 #include "auth/permissions.h"
 #include "core/time_format.h"
@@ -15,119 +16,6 @@
 namespace mnad::admin {
 namespace json = boost::json;
 namespace {
-
-// Thrown only inside this file and caught by ParseSeed, so that deep
-// validation reads straight; it never crosses the module boundary.
-struct SeedError {
-  std::string path;
-  std::string message;
-};
-
-[[noreturn]] void Reject(const std::string& path, const std::string& message) {
-  throw SeedError{path, message};
-}
-
-bool IsDigits(std::string_view text) {
-  return !text.empty() &&
-         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-bool IsPrintable(std::string_view text) {
-  return std::all_of(text.begin(), text.end(),
-                     [](char c) { return static_cast<unsigned char>(c) >= 0x20 && c != 0x7f; });
-}
-
-// Reads the fields of one JSON object; Finish() rejects keys nobody read.
-class Fields {
- public:
-  Fields(const json::value& value, std::string path) : path_(std::move(path)) {
-    if (!value.is_object()) Reject(path_, "must be an object");
-    object_ = &value.get_object();
-  }
-
-  const json::value* Get(std::string_view key, bool required) {
-    seen_.insert(std::string(key));
-    const json::value* value = object_->if_contains(key);
-    if (value == nullptr && required) Reject(Path(key), "is required");
-    return value;
-  }
-
-  std::string String(std::string_view key, bool required, std::string fallback = "",
-                     size_t length_max = 256) {
-    const json::value* value = Get(key, required);
-    if (value == nullptr) return fallback;
-    if (!value->is_string()) Reject(Path(key), "must be a string");
-    std::string text(value->get_string());
-    if (text.size() > length_max)
-      Reject(Path(key), fmt::format("must be at most {} bytes", length_max));
-    if (!IsPrintable(text)) Reject(Path(key), "must not contain control characters");
-    return text;
-  }
-
-  bool Bool(std::string_view key, bool required, bool fallback) {
-    const json::value* value = Get(key, required);
-    if (value == nullptr) return fallback;
-    if (!value->is_bool()) Reject(Path(key), "must be true or false");
-    return value->get_bool();
-  }
-
-  int64_t Integer(std::string_view key, bool required, int64_t fallback, int64_t min, int64_t max) {
-    const json::value* value = Get(key, required);
-    if (value == nullptr) return fallback;
-    if (!value->is_int64()) Reject(Path(key), "must be an integer");
-    int64_t number = value->get_int64();
-    if (number < min || number > max)
-      Reject(Path(key), fmt::format("must be between {} and {}", min, max));
-    return number;
-  }
-
-  int64_t Time(std::string_view key) {
-    const json::value* value = Get(key, true);
-    if (!value->is_string()) Reject(Path(key), "not an RFC 3339 time");
-    std::optional<int64_t> seconds = ParseRfc3339(value->get_string());
-    if (!seconds) Reject(Path(key), "not an RFC 3339 time");
-    return *seconds;
-  }
-
-  // The array at key (empty when absent and optional).
-  const json::array* Array(std::string_view key, bool required) {
-    static const json::array kEmpty;
-    const json::value* value = Get(key, required);
-    if (value == nullptr) return &kEmpty;
-    if (!value->is_array()) Reject(Path(key), "must be an array");
-    return &value->get_array();
-  }
-
-  std::vector<std::string> StringList(std::string_view key, bool required) {
-    std::vector<std::string> items;
-    const json::array* array = Array(key, required);
-    for (size_t i = 0; i < array->size(); ++i) {
-      std::string item_path = fmt::format("{}[{}]", Path(key), i);
-      if (!(*array)[i].is_string()) Reject(item_path, "must be a string");
-      std::string text((*array)[i].get_string());
-      if (text.empty() || text.size() > 256 || !IsPrintable(text))
-        Reject(item_path, "must be a non-empty printable string");
-      items.push_back(std::move(text));
-    }
-    return items;
-  }
-
-  void Finish() const {
-    for (const auto& member : *object_) {
-      if (!seen_.contains(std::string(member.key())))
-        Reject(Path(member.key()), "is not a known field");
-    }
-  }
-
-  std::string Path(std::string_view key) const {
-    return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
-  }
-
- private:
-  const json::object* object_;
-  std::string path_;
-  std::set<std::string, std::less<>> seen_;
-};
 
 // Ids must be unique across the whole seed, per kind.
 struct SeenIds {
@@ -137,17 +25,18 @@ struct SeenIds {
   }
 };
 
-std::vector<store::ApiKeyRecord> ParseKeys(Fields& fields, const std::string& path, SeenIds& seen) {
+std::vector<store::ApiKeyRecord> ParseKeys(Fields& fields, SeenIds& seen) {
   std::vector<store::ApiKeyRecord> keys;
   const json::array* array = fields.Array("keys", false);
   for (size_t i = 0; i < array->size(); ++i) {
-    Fields key((*array)[i], fmt::format("{}.keys[{}]", path, i));
+    Fields key((*array)[i], fmt::format("{}[{}]", fields.Path("keys"), i));
     store::ApiKeyRecord record;
     record.secret_id = key.String("secret_id", true, "", 128);
     if (record.secret_id.empty()) Reject(key.Path("secret_id"), "must not be empty");
     seen.Claim(seen.secret_ids, record.secret_id, key.Path("secret_id"));
     record.secret_key = key.String("secret_key", true, "", 128);
     if (record.secret_key.empty()) Reject(key.Path("secret_key"), "must not be empty");
+    record.enabled = key.Bool("enabled", false, true);
     key.Finish();
     keys.push_back(std::move(record));
   }
@@ -171,11 +60,11 @@ store::SubUserRecord ParseSubUser(const json::value& value, const std::string& p
   for (size_t i = 0; i < sub_user.allowed_actions.size(); ++i) {
     bool valid = auth::IsValidActionGrant(sub_user.allowed_actions[i]);
     if (!valid)
-      Reject(fmt::format("{}.allowed_actions[{}]", path, i),
+      Reject(fmt::format("{}[{}]", fields.Path("allowed_actions"), i),
              "must be service:Action, service:* or *");
   }
   sub_user.payment_allowed = fields.Bool("payment_allowed", false, false);
-  sub_user.keys = ParseKeys(fields, path, seen);
+  sub_user.keys = ParseKeys(fields, seen);
   fields.Finish();
   return sub_user;
 }
@@ -241,22 +130,22 @@ store::SeedAccount ParseAccount(const json::value& value, const std::string& pat
     vendor_fields.Finish();
   }
   account.balance_fen = fields.Integer("balance_fen", false, 0, 0, 1'000'000'000'000);
-  seed.keys = ParseKeys(fields, path, seen);
+  seed.keys = ParseKeys(fields, seen);
 
   const json::array* sub_users = fields.Array("sub_users", false);
   for (size_t i = 0; i < sub_users->size(); ++i) {
     seed.sub_users.push_back(
-        ParseSubUser((*sub_users)[i], fmt::format("{}.sub_users[{}]", path, i), seen));
+        ParseSubUser((*sub_users)[i], fmt::format("{}[{}]", fields.Path("sub_users"), i), seen));
   }
   const json::array* vouchers = fields.Array("vouchers", false);
   for (size_t i = 0; i < vouchers->size(); ++i) {
     seed.vouchers.push_back(
-        ParseVoucher((*vouchers)[i], fmt::format("{}.vouchers[{}]", path, i), seen));
+        ParseVoucher((*vouchers)[i], fmt::format("{}[{}]", fields.Path("vouchers"), i), seen));
   }
   std::set<std::string> device_names;
   const json::array* devices = fields.Array("devices", false);
   for (size_t i = 0; i < devices->size(); ++i) {
-    Fields device_fields((*devices)[i], fmt::format("{}.devices[{}]", path, i));
+    Fields device_fields((*devices)[i], fmt::format("{}[{}]", fields.Path("devices"), i));
     store::DeviceRecord device;
     device.device_id =
         IdOrGenerated(device_fields, "device_id", "mna-", random, seen.device_ids, seen);
@@ -274,7 +163,7 @@ store::SeedAccount ParseAccount(const json::value& value, const std::string& pat
   std::set<std::string> serial_numbers;
   const json::array* hardware = fields.Array("hardware", false);
   for (size_t i = 0; i < hardware->size(); ++i) {
-    Fields hardware_fields((*hardware)[i], fmt::format("{}.hardware[{}]", path, i));
+    Fields hardware_fields((*hardware)[i], fmt::format("{}[{}]", fields.Path("hardware"), i));
     if (!account.vendor_name)
       Reject(hardware_fields.Path("sn"), "hardware needs a vendor account (vendor is null)");
     store::HardwareRecord record;
@@ -293,13 +182,14 @@ store::SeedAccount ParseAccount(const json::value& value, const std::string& pat
   return seed;
 }
 
-store::Prices ParsePrices(const json::value& value) {
-  Fields fields(value, "prices");
-  store::Prices prices;
+store::Prices ParsePrices(const json::value& value, const std::string& path,
+                          const store::Prices& base) {
+  Fields fields(value, path);
+  store::Prices prices = base;
   constexpr int64_t kPriceMax = 100'000'000'000;
   prices.license_fen = fields.Integer("license_fen", false, prices.license_fen, 0, kPriceMax);
   if (const json::value* flow = fields.Get("flow_packages_fen", false); flow != nullptr) {
-    Fields flow_fields(*flow, "prices.flow_packages_fen");
+    Fields flow_fields(*flow, fields.Path("flow_packages_fen"));
     prices.flow_package_20g_fen =
         flow_fields.Integer("DEVICE_1_FLOW_20G", false, prices.flow_package_20g_fen, 0, kPriceMax);
     prices.flow_package_50g_fen =
@@ -325,12 +215,8 @@ const std::vector<std::string>& DefaultRegions() {
   return regions;
 }
 
-Result<store::SeedData> ParseSeed(std::string_view text, Random& random) {
-  json::error_code error;
-  json::value root = json::parse(text, error);
-  if (error)
-    return Fail(ErrorCode::kInvalidParameterValue, "seed: not valid JSON: " + error.message());
-  try {
+Parsed<store::SeedData> ParseSeedValue(const json::value& root, Random& random) {
+  return Catching([&] {
     Fields fields(root, "");
     store::SeedData seed;
     int64_t version = fields.Integer("version", true, 1, 1, 1);
@@ -350,7 +236,7 @@ Result<store::SeedData> ParseSeed(std::string_view text, Random& random) {
       seed.regions = std::move(regions);
     }
     if (const json::value* prices = fields.Get("prices", false); prices != nullptr)
-      seed.prices = ParsePrices(*prices);
+      seed.prices = ParsePrices(*prices, "prices", store::Prices());
     SeenIds seen;
     const json::array* accounts = fields.Array("accounts", false);
     for (size_t i = 0; i < accounts->size(); ++i) {
@@ -359,11 +245,41 @@ Result<store::SeedData> ParseSeed(std::string_view text, Random& random) {
     }
     fields.Finish();
     return seed;
-  } catch (const SeedError& rejected) {
+  });
+}
+
+Result<store::SeedData> ParseSeed(std::string_view text, Random& random) {
+  json::error_code error;
+  json::value root = json::parse(text, error);
+  if (error)
+    return Fail(ErrorCode::kInvalidParameterValue, "seed: not valid JSON: " + error.message());
+  Parsed<store::SeedData> seed = ParseSeedValue(root, random);
+  if (!seed) {
+    const FieldError& rejected = seed.error();
     return Fail(
         ErrorCode::kInvalidParameterValue,
-        (rejected.path.empty() ? std::string("seed") : rejected.path) + ": " + rejected.message);
+        (rejected.field.empty() ? std::string("seed") : rejected.field) + ": " + rejected.message);
   }
+  return std::move(*seed);
+}
+
+Parsed<store::SeedAccount> ParseSeedAccount(const json::value& value, Random& random) {
+  SeenIds seen;
+  return Catching([&] { return ParseAccount(value, "", random, seen); });
+}
+
+Parsed<store::SubUserRecord> ParseSeedSubUser(const json::value& value) {
+  SeenIds seen;
+  return Catching([&] { return ParseSubUser(value, "", seen); });
+}
+
+Parsed<store::VoucherRecord> ParseSeedVoucher(const json::value& value) {
+  SeenIds seen;
+  return Catching([&] { return ParseVoucher(value, "", seen); });
+}
+
+Parsed<store::Prices> ParseSeedPrices(const json::value& value, const store::Prices& base) {
+  return Catching([&] { return ParsePrices(value, "", base); });
 }
 
 Result<store::SeedData> LoadSeedFile(const std::string& path, Random& random) {

@@ -55,9 +55,13 @@ Gateway::Gateway(GatewayOptions options, const Router* router,
       authenticator_(authenticator),
       random_(random),
       clock_(clock),
-      regions_(regions.begin(), regions.end()),
+      regions_(std::make_shared<const std::set<std::string>>(regions.begin(), regions.end())),
       observer_(std::move(observer)),
       rate_limiter_(clock) {}
+
+void Gateway::SetRegions(const std::vector<std::string>& regions) {
+  regions_.store(std::make_shared<const std::set<std::string>>(regions.begin(), regions.end()));
+}
 
 void Gateway::Handle(http::HttpRequest request, http::Responder respond) {
   std::string request_id = random_->Uuid();
@@ -187,7 +191,7 @@ Result<void> Gateway::Dispatch(const http::HttpRequest& request, const std::stri
     return Fail(ErrorCode::kMissingParameter,
                 "The request is missing a required parameter `Region`.");
   }
-  if (!region.empty() && !regions_.contains(region)) {
+  if (!region.empty() && !regions_.load()->contains(region)) {
     return Fail(ErrorCode::kUnsupportedRegion,
                 "The region `" + region + "` is not supported by " + definition.service + ".");
   }

@@ -5,6 +5,7 @@
 // Thread-safe: Handle() runs concurrently on the I/O threads.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <set>
 #include <string>
@@ -38,7 +39,9 @@ class Gateway {
 
   void Handle(http::HttpRequest request, http::Responder respond);
 
-  const std::set<std::string>& regions() const { return regions_; }
+  std::shared_ptr<const std::set<std::string>> regions() const { return regions_.load(); }
+  // Replaces the accepted regions (the operator imported or reset a seed).
+  void SetRegions(const std::vector<std::string>& regions);
 
  private:
   // Everything before the handler; on success the handler is started.
@@ -51,7 +54,7 @@ class Gateway {
   const auth::Authenticator* authenticator_;
   Random* random_;
   const Clock* clock_;
-  std::set<std::string> regions_;
+  std::atomic<std::shared_ptr<const std::set<std::string>>> regions_;
   RequestObserver observer_;
   RateLimiter rate_limiter_;
 };

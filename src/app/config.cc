@@ -2,7 +2,10 @@
 
 #include <CLI/CLI.hpp>
 #include <charconv>
+#include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <vector>
 
 namespace mnad::app {
 
@@ -17,6 +20,74 @@ bool SplitHostPort(const std::string& listen, std::string* host, uint16_t* port)
   auto [parsed_end, error] = std::from_chars(begin, end, *port);
   return error == std::errc() && parsed_end == end;
 }
+
+namespace {
+
+std::string Trim(std::string_view text) {
+  size_t begin = text.find_first_not_of(" \t\r");
+  if (begin == std::string_view::npos) return "";
+  size_t end = text.find_last_not_of(" \t\r");
+  return std::string(text.substr(begin, end - begin + 1));
+}
+
+// The value of `--name VALUE` / `--name=VALUE` on the command line.
+std::optional<std::string> FlagValue(const std::vector<std::string>& args, std::string_view name) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == name && i + 1 < args.size()) return args[i + 1];
+    if (args[i].starts_with(std::string(name) + "=")) return args[i].substr(name.size() + 1);
+  }
+  return std::nullopt;
+}
+
+bool FlagGiven(const std::vector<std::string>& args, std::string_view name) {
+  for (const std::string& arg : args) {
+    if (arg == name || arg.starts_with(std::string(name) + "=")) return true;
+  }
+  return false;
+}
+
+// Reads `setting = value` lines (# comments; the value may be quoted) and
+// turns each setting that neither a flag nor its environment variable sets
+// into `--setting=value`, so that the file ranks below both. False (with a
+// message naming the line) on an unreadable file or an unknown setting.
+bool ConfigFileArgs(const std::string& path, CLI::App& app, const std::vector<std::string>& args,
+                    std::vector<std::string>* out) {
+  std::ifstream file(path);
+  if (!file) {
+    std::cerr << "--config: cannot read " << path << "\n";
+    return false;
+  }
+  std::string line;
+  for (int number = 1; std::getline(file, line); ++number) {
+    std::string text = Trim(line);
+    if (text.empty() || text.front() == '#') continue;
+    size_t equals = text.find('=');
+    std::string where = path + ":" + std::to_string(number);
+    if (equals == std::string::npos) {
+      std::cerr << where << ": expected `setting = value`, got \"" << text << "\"\n";
+      return false;
+    }
+    std::string key = Trim(text.substr(0, equals));
+    std::string value = Trim(text.substr(equals + 1));
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+        value.back() == value.front()) {
+      value = value.substr(1, value.size() - 2);
+    }
+    std::string flag = "--" + key;
+    const CLI::Option* option = key == "config" ? nullptr : app.get_option_no_throw(flag);
+    if (option == nullptr) {
+      std::cerr << where << ": unknown setting `" << key << "` (see mnad --help)\n";
+      return false;
+    }
+    const std::string& envname = option->get_envname();
+    if (FlagGiven(args, flag) || (!envname.empty() && std::getenv(envname.c_str()) != nullptr))
+      continue;
+    out->push_back(flag + "=" + value);
+  }
+  return true;
+}
+
+}  // namespace
 
 std::optional<Config> ParseConfig(int argc, char** argv, int* exit_code) {
   Config config;
@@ -58,8 +129,39 @@ std::optional<Config> ParseConfig(int argc, char** argv, int* exit_code) {
   app.add_option("--log-requests", config.log_requests,
                  "write one JSON log line per API request (true/false)")
       ->envname("MNAD_LOG_REQUESTS");
+  app.add_flag("--in-memory", config.in_memory,
+               "keep the store in RAM (a private tmpfs directory, removed at exit) instead of "
+               "--data-dir; for throwaway test runs")
+      ->envname("MNAD_IN_MEMORY");
+  app.add_flag("--test-clock", config.test_clock,
+               "let the admin API freeze and advance the business clock (voucher validity, "
+               "package periods); for emulator tests, never for real money")
+      ->envname("MNAD_TEST_CLOCK");
+  app.add_option("--export-seed", config.export_seed_path,
+                 "write the store's state as a seed file (JSON) to FILE and exit")
+      ->envname("MNAD_EXPORT_SEED");
+  app.add_option("--config", config.config_path,
+                 "config file of `setting = value` lines (settings as the flags are named, "
+                 "without --); flags and MNAD_ variables override it")
+      ->envname("MNAD_CONFIG")
+      ->check(CLI::ExistingFile);
+
+  std::vector<std::string> args(argv + 1, argv + argc);
+  std::optional<std::string> config_file = FlagValue(args, "--config");
+  if (!config_file && std::getenv("MNAD_CONFIG") != nullptr)
+    config_file = std::getenv("MNAD_CONFIG");
+  std::vector<std::string> combined;
+  if (config_file && !FlagGiven(args, "--help") && !FlagGiven(args, "-h")) {
+    if (!ConfigFileArgs(*config_file, app, args, &combined)) {
+      *exit_code = 2;
+      return std::nullopt;
+    }
+  }
+  combined.insert(combined.end(), args.begin(), args.end());
   try {
-    app.parse(argc, argv);
+    // CLI11 parses a reversed vector of the arguments.
+    std::vector<std::string> reversed(combined.rbegin(), combined.rend());
+    app.parse(reversed);
   } catch (const CLI::ParseError& error) {
     *exit_code = app.exit(error);
     return std::nullopt;

@@ -1,5 +1,7 @@
 // mnad's settings: command-line flags, each also readable from an MNAD_…
-// environment variable (flags win). Thread-safe: plain data after parsing.
+// environment variable and from a config file (`--config FILE`, lines of
+// `setting = value`). Precedence: flags > environment > file > defaults.
+// Thread-safe: plain data after parsing.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +21,10 @@ struct Config {
   std::string admin_listen = "127.0.0.1:8081";  // the operator API; "off" disables it
   std::optional<std::string> admin_token;       // default: <data-dir>/admin-token
   bool log_requests = true;                     // one JSON line per API request
+  bool in_memory = false;                       // a throwaway store in RAM (tmpfs)
+  bool test_clock = false;                      // the admin API may freeze and move time
+  std::optional<std::string> export_seed_path;  // write the state as a seed, then exit
+  std::optional<std::string> config_path;       // the config file read, if any
 };
 
 // Parses argv. On --help or an invalid setting it prints and returns the

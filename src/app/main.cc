@@ -10,7 +10,11 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/json.hpp>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <thread>
 #include <vector>
@@ -18,11 +22,13 @@
 #include "admin/admin_api.h"
 #include "admin/metrics.h"
 #include "admin/seed.h"
+#include "admin/views.h"
 #include "api/gateway.h"
 #include "api/router.h"
 #include "app/config.h"
 #include "auth/authenticator.h"
 #include "auth/credential_cache.h"
+#include "auth/crypto.h"
 #include "billing/actions.h"
 #include "core/clock.h"
 #include "core/random.h"
@@ -33,19 +39,86 @@
 namespace mnad::app {
 namespace {
 
-int Run(const Config& config) {
-  SystemClock clock;
-  SystemRandom random;
+// A private directory in RAM (tmpfs) for --in-memory, removed with its
+// contents when the run ends.
+class MemoryDirectory {
+ public:
+  ~MemoryDirectory() {
+    if (path_.empty()) return;
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  bool Create() {
+    std::string pattern = "/dev/shm/mnad-XXXXXX";
+    if (::mkdtemp(pattern.data()) == nullptr) return false;
+    path_ = pattern;
+    return true;
+  }
+  const std::string& path() const { return path_; }
 
-  std::error_code fs_error;
-  std::filesystem::create_directories(config.data_dir, fs_error);
-  if (fs_error) {
-    spdlog::error("--data-dir {}: {}", config.data_dir, fs_error.message());
+ private:
+  std::string path_;
+};
+
+// Writes the store's state as a seed file (through a temporary file, so
+// that FILE is either the old one or the complete new one).
+int ExportSeed(store::Store& store, const std::string& path) {
+  std::string text;
+  Result<void> read = store.ReadSnapshot([&](store::Transaction& transaction) -> Result<void> {
+    Result<store::SeedData> state = admin::ReadState(transaction);
+    if (!state) return tl::unexpected(state.error());
+    text = admin::PrettyJson(admin::SeedJson(*state));
+    return {};
+  });
+  if (!read) {
+    spdlog::error("--export-seed: {}", read.error().message);
     return 1;
   }
-  std::string db_path = (std::filesystem::path(config.data_dir) / "mnad.db").string();
+  std::string temporary = path + ".tmp";
+  {
+    std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
+    file << text;
+    file.flush();
+    if (!file) {
+      spdlog::error("--export-seed: cannot write {}", temporary);
+      return 1;
+    }
+  }
+  std::error_code error;
+  std::filesystem::rename(temporary, path, error);
+  if (error) {
+    spdlog::error("--export-seed: cannot write {}: {}", path, error.message());
+    return 1;
+  }
+  spdlog::info("state exported to {}", path);
+  return 0;
+}
+
+int Run(const Config& config) {
+  SystemClock clock;
+  // Business rules read this clock; the admin API moves it with
+  // --test-clock. Signatures and rate limits read the real one.
+  AdjustableClock business_clock(&clock);
+  SystemRandom random;
+
+  MemoryDirectory memory_directory;
+  std::string data_dir = config.data_dir;
+  if (config.in_memory) {
+    if (!memory_directory.Create()) {
+      spdlog::error("--in-memory: cannot create a directory in /dev/shm: {}", std::strerror(errno));
+      return 1;
+    }
+    data_dir = memory_directory.path();
+  }
+  std::error_code fs_error;
+  std::filesystem::create_directories(data_dir, fs_error);
+  if (fs_error) {
+    spdlog::error("--data-dir {}: {}", data_dir, fs_error.message());
+    return 1;
+  }
+  std::string db_path = (std::filesystem::path(data_dir) / "mnad.db").string();
   Result<std::unique_ptr<store::sqlite::SqliteStore>> opened =
-      store::sqlite::SqliteStore::Open({.path = db_path}, &clock);
+      store::sqlite::SqliteStore::Open({.path = db_path}, &business_clock);
   if (!opened) {
     spdlog::error("{}", opened.error().message);
     return 1;
@@ -67,6 +140,7 @@ int Run(const Config& config) {
   }
   // A large seed's parsed form is gone now; give its pages back to the system.
   if (config.seed_path) malloc_trim(0);
+  if (config.export_seed_path) return ExportSeed(store, *config.export_seed_path);
   Result<std::vector<std::string>> regions = store.Regions();
   if (!regions) {
     spdlog::error("{}", regions.error().message);
@@ -75,9 +149,9 @@ int Run(const Config& config) {
   if (regions->empty()) *regions = admin::DefaultRegions();
 
   api::Router router;
-  mna::MnaDeps mna_deps{store, clock, random};
+  mna::MnaDeps mna_deps{store, business_clock, random};
   mna::RegisterMnaActions(router, mna_deps);
-  billing::RegisterBillingActions(router, store, clock);
+  billing::RegisterBillingActions(router, store, business_clock);
 
   auth::CredentialCache credentials(
       &clock, config.credential_cache_ms,
@@ -124,18 +198,25 @@ int Run(const Config& config) {
   if (config.admin_listen != "off") {
     std::string token_error;
     bool token_created = false;
-    std::string token_path = (std::filesystem::path(config.data_dir) / "admin-token").string();
-    std::string token = config.admin_token ? *config.admin_token
-                                           : admin::LoadOrCreateAdminToken(
-                                                 token_path, &token_created, &token_error);
-    if (token.empty()) {
-      spdlog::error("admin token: {}", token_error);
-      return 1;
-    }
-    if (token_created) {
-      // Printed once, when it is made; afterwards it is read from the file.
-      std::cout << "mnad admin token (saved to " << token_path << ", mode 0600): " << token
-                << std::endl;
+    std::string token_path = (std::filesystem::path(data_dir) / "admin-token").string();
+    std::string token;
+    if (config.admin_token) {
+      token = *config.admin_token;
+    } else if (config.in_memory) {
+      // Nothing is saved in memory mode: the token lives as long as the run.
+      token = auth::HexLower(auth::SecureRandomBytes(32));
+      std::cout << "mnad admin token (this run only): " << token << std::endl;
+    } else {
+      token = admin::LoadOrCreateAdminToken(token_path, &token_created, &token_error);
+      if (token.empty()) {
+        spdlog::error("admin token: {}", token_error);
+        return 1;
+      }
+      if (token_created) {
+        // Printed once, when it is made; afterwards it is read from the file.
+        std::cout << "mnad admin token (saved to " << token_path << ", mode 0600): " << token
+                  << std::endl;
+      }
     }
     int64_t started_ms = clock.NowUnixMillis();
     admin_api = std::make_unique<admin::AdminApi>(admin::AdminApiOptions{
@@ -143,10 +224,23 @@ int Run(const Config& config) {
         .info =
             [&, started_ms] {
               store::sqlite::WriterStats stats = (*opened)->stats();
+              boost::json::object counts;
+              (void)store.ReadSnapshot([&](store::Transaction& transaction) -> Result<void> {
+                auto counted = transaction.CountEntities();
+                if (!counted) return tl::unexpected(counted.error());
+                for (const auto& [name, count] : *counted) counts[name] = count;
+                return {};
+              });
               return boost::json::object{
                   {"version", MNAD_VERSION},
                   {"uptime_seconds", (clock.NowUnixMillis() - started_ms) / 1000},
-                  {"store", {{"backend", "sqlite"}, {"path", db_path}}},
+                  {"store",
+                   {{"backend", "sqlite"},
+                    {"path", db_path},
+                    {"in_memory", config.in_memory},
+                    {"durable_replies", true}}},
+                  {"counts", std::move(counts)},
+                  {"test_clock", config.test_clock},
                   {"requests", metrics.requests_total()},
                   {"writes_committed", stats.commands},
                   {"commits", stats.batches}};
@@ -156,7 +250,18 @@ int Run(const Config& config) {
               return metrics.Render({.batch_sizes = &(*opened)->batch_sizes(),
                                      .commit_seconds = &(*opened)->commit_seconds()});
             },
-        .ready = [] { return true; }});
+        .ready = [] { return true; },
+        .store = &store,
+        .random = &random,
+        .clock = &clock,
+        .business_clock = &business_clock,
+        .test_clock_enabled = config.test_clock,
+        .keys_changed = [&credentials] { credentials.Clear(); },
+        .regions_changed =
+            [&gateway](const std::vector<std::string>& configured) {
+              gateway.SetRegions(configured.empty() ? admin::DefaultRegions() : configured);
+            },
+        .audit = [request_log](const std::string& line) { request_log->info(line); }});
     http::ServerOptions admin_options;
     SplitHostPort(config.admin_listen, &admin_options.host, &admin_options.port);
     admin_server = std::make_unique<http::Server>(
@@ -186,8 +291,10 @@ int Run(const Config& config) {
   std::cout << "mnad listening on http://" << host << ":" << *port << std::endl;
   if (!admin_address.empty())
     std::cout << "mnad admin API on http://" << admin_address << std::endl;
-  spdlog::info("store: SQLite {} (WAL, synchronous=FULL); {} I/O threads; regions: {}", db_path,
-               threads, regions->size());
+  spdlog::info("store: SQLite {} (WAL, synchronous=FULL{}); {} I/O threads; regions: {}", db_path,
+               config.in_memory ? ", in RAM: removed at exit" : "", threads, regions->size());
+  if (config.config_path) spdlog::info("config file: {}", *config.config_path);
+  if (config.test_clock) spdlog::warn("--test-clock: the admin API may freeze and move time");
   spdlog::info(
       "call it like any Tencent Cloud endpoint, e.g. the Node SDK with profile.httpProfile = "
       "{{endpoint: \"{}:{}\", protocol: \"http://\"}} and a key from the seed",

@@ -5,6 +5,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <mutex>
+#include <optional>
 
 namespace mnad {
 
@@ -36,6 +38,34 @@ class FakeClock final : public Clock {
 
  private:
   std::atomic<int64_t> unix_millis_;
+};
+
+// The emulator's test clock: another clock's time, unless an operator froze
+// it or moved it (the admin API, with --test-clock). Business rules read it
+// (voucher validity, package periods, record times); signatures and rate
+// limits keep reading the real clock.
+class AdjustableClock final : public Clock {
+ public:
+  explicit AdjustableClock(const Clock* base) : base_(base) {}
+  int64_t NowUnixMillis() const override;
+  int64_t MonotonicNanos() const override { return base_->MonotonicNanos(); }
+
+  // Stops the clock at `unix_millis` (at its current reading when absent).
+  void Freeze(std::optional<int64_t> unix_millis);
+  // Moves the clock by `millis`, frozen or not.
+  void Advance(int64_t millis);
+  // Lets a frozen clock run again from its current reading.
+  void Resume();
+  bool frozen() const { return frozen_at_.load() != kRunning; }
+  // How far the clock is ahead of its base (behind when negative).
+  int64_t offset_millis() const { return NowUnixMillis() - base_->NowUnixMillis(); }
+
+ private:
+  static constexpr int64_t kRunning = INT64_MIN;
+  const Clock* base_;
+  std::mutex mutex_;  // serialises the operator's changes
+  std::atomic<int64_t> offset_millis_{0};
+  std::atomic<int64_t> frozen_at_{kRunning};
 };
 
 }  // namespace mnad

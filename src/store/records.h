@@ -13,6 +13,10 @@ struct ApiKeyRecord {
   std::string secret_id;
   std::string secret_key;  // never logged
   bool enabled = true;
+  // Filled when read back from the store.
+  std::string account_uin;
+  std::optional<std::string> sub_user_uin;  // set: the key acts as that sub-user
+  int64_t created_unix_millis = 0;
 };
 
 struct SubUserRecord {

@@ -9,10 +9,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/error.h"
 #include "store/records.h"
+#include "store/seed_data.h"
 
 namespace mnad::store {
 
@@ -76,6 +78,35 @@ class Transaction {
   virtual Result<void> InsertFlowPackage(const FlowPackageRecord& package) = 0;
   virtual Result<std::vector<FlowPackageRecord>> ListFlowPackages(std::string_view account_uin) = 0;
   virtual Result<void> SetFlowPackageRenewFlag(std::string_view resource_id, bool auto_renew) = 0;
+
+  // Operator operations (the admin API).
+  // Creates the seed's entities; ids that already exist are left as they
+  // are and counted as skipped. Opening balances are journaled with the
+  // reason "<source>: opening balance" / "<source>: voucher issued".
+  virtual Result<void> ApplySeed(const SeedData& seed, int64_t now_ms, std::string_view source,
+                                 SeedReport* report) = 0;
+  virtual Result<std::vector<AccountRecord>> ListAccounts() = 0;
+  // Writes name, app_id, the flags and the vendor name (not the balance).
+  virtual Result<void> UpdateAccount(const AccountRecord& account) = 0;
+  virtual Result<std::vector<ApiKeyRecord>> ListApiKeys(std::string_view account_uin) = 0;
+  virtual Result<std::optional<ApiKeyRecord>> FindApiKey(std::string_view secret_id) = 0;
+  virtual Result<void> SetApiKeyEnabled(std::string_view secret_id, bool enabled) = 0;
+  virtual Result<void> DeleteApiKey(std::string_view secret_id) = 0;
+  // The account's sub-users, each with its keys.
+  virtual Result<std::vector<SubUserRecord>> ListSubUsers(std::string_view account_uin) = 0;
+  // Writes name, allowed_actions and payment_allowed.
+  virtual Result<void> UpdateSubUser(const SubUserRecord& sub_user) = 0;
+  virtual Result<void> SetPrices(const Prices& prices) = 0;
+  // The configured regions (empty: the built-in list applies).
+  virtual Result<std::vector<std::string>> ListRegions() = 0;
+  virtual Result<std::vector<LicenseRecord>> ListLicenses(std::string_view account_uin) = 0;
+  virtual Result<std::vector<OrderRecord>> ListOrders(std::string_view account_uin) = 0;
+  // The account's journal (its balance and its vouchers), oldest first.
+  virtual Result<std::vector<JournalEntry>> ListJournal(std::string_view account_uin) = 0;
+  // How many rows each kind of entity has ("accounts", "devices", ...).
+  virtual Result<std::vector<std::pair<std::string, int64_t>>> CountEntities() = 0;
+  // Deletes every entity; prices and regions return to their defaults.
+  virtual Result<void> DeleteEverything() = 0;
 
   // A command that answers an error normally leaves no trace. RollBack is
   // the exception: the refusal and the deletion it causes are one unit.

@@ -6,26 +6,9 @@
 #include <future>
 
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/query.h"
 
 namespace mnad::store::sqlite {
-namespace {
-
-#define MNAD_TRY(expression)                                              \
-  do {                                                                    \
-    auto mnad_try_result = (expression);                                  \
-    if (!mnad_try_result) return tl::unexpected(mnad_try_result.error()); \
-  } while (false)
-
-// True when a row with that key exists (the statement takes one text key).
-Result<bool> Exists(Connection& db, std::string_view sql, std::string_view key) {
-  Result<Statement> statement = db.Prepare(sql);
-  if (!statement) return tl::unexpected(statement.error());
-  statement->Bind(1, key);
-  return statement->Step();
-}
-
-}  // namespace
-
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(SqliteStoreOptions options,
                                                        const Clock* clock) {
   Result<std::unique_ptr<Connection>> writer =
@@ -195,39 +178,7 @@ Result<SeedReport> SqliteStore::ApplySeed(const SeedData& seed) {
           [&](Transaction& transaction) {
             report = SeedReport();
             error.reset();
-            Connection& db = static_cast<SqliteTransaction&>(transaction).connection();
-            auto apply = [&]() -> Result<void> {
-              if (seed.regions) {
-                MNAD_TRY(db.Exec("DELETE FROM regions"));
-                for (const std::string& region : *seed.regions) {
-                  Result<Statement> insert =
-                      db.Prepare("INSERT OR IGNORE INTO regions(region) VALUES (?1)");
-                  if (!insert) return tl::unexpected(insert.error());
-                  MNAD_TRY(insert->Bind(1, region).Run());
-                }
-              }
-              if (seed.prices) {
-                Result<Statement> upsert = db.Prepare(
-                    "INSERT INTO prices(id, license_fen, flow_20g_fen, flow_50g_fen, "
-                    "flow_100g_fen, "
-                    "flow_500g_fen) VALUES (1, ?1, ?2, ?3, ?4, ?5) ON CONFLICT(id) DO UPDATE SET "
-                    "license_fen=?1, flow_20g_fen=?2, flow_50g_fen=?3, flow_100g_fen=?4, "
-                    "flow_500g_fen=?5");
-                if (!upsert) return tl::unexpected(upsert.error());
-                const Prices& p = *seed.prices;
-                MNAD_TRY(upsert->Bind(1, p.license_fen)
-                             .Bind(2, p.flow_package_20g_fen)
-                             .Bind(3, p.flow_package_50g_fen)
-                             .Bind(4, p.flow_package_100g_fen)
-                             .Bind(5, p.flow_package_500g_fen)
-                             .Run());
-              }
-              for (const SeedAccount& account : seed.accounts) {
-                MNAD_TRY(ApplySeedAccount(db, account, now_ms, &report));
-              }
-              return {};
-            };
-            Result<void> applied = apply();
+            Result<void> applied = transaction.ApplySeed(seed, now_ms, "seed", &report);
             if (!applied) error = applied.error();
             return applied.has_value();
           },
@@ -236,170 +187,6 @@ Result<SeedReport> SqliteStore::ApplySeed(const SeedData& seed) {
   if (!result) return tl::unexpected(result.error());
   if (error) return tl::unexpected(*error);
   return report;
-}
-
-Result<void> SqliteStore::ApplySeedAccount(Connection& db, const SeedAccount& seed, int64_t now_ms,
-                                           SeedReport* report) {
-  const AccountRecord& account = seed.account;
-  Result<bool> account_exists = Exists(db, "SELECT 1 FROM accounts WHERE uin=?1", account.uin);
-  if (!account_exists) return tl::unexpected(account_exists.error());
-  if (*account_exists) {
-    ++report->accounts.skipped;
-  } else {
-    ++report->accounts.created;
-    Result<Statement> insert = db.Prepare(
-        "INSERT INTO accounts(uin, app_id, name, identity_verified, service_authorized, suspended, "
-        "vendor_name, balance_fen, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-    if (!insert) return tl::unexpected(insert.error());
-    MNAD_TRY(insert->Bind(1, account.uin)
-                 .Bind(2, account.app_id)
-                 .Bind(3, account.name)
-                 .Bind(4, int64_t{account.identity_verified})
-                 .Bind(5, int64_t{account.service_authorized})
-                 .Bind(6, int64_t{account.suspended})
-                 .BindOptional(7, account.vendor_name)
-                 .Bind(8, account.balance_fen)
-                 .Bind(9, now_ms)
-                 .Run());
-    // The opening balance is a change of balance like any other: journaled.
-    if (account.balance_fen != 0) {
-      Result<Statement> journal = db.Prepare(
-          "INSERT INTO journal(at_ms, account_uin, voucher_id, delta_fen, balance_after_fen, "
-          "reason, "
-          "order_id) VALUES (?1, ?2, NULL, ?3, ?3, 'seed: opening balance', NULL)");
-      if (!journal) return tl::unexpected(journal.error());
-      MNAD_TRY(journal->Bind(1, now_ms).Bind(2, account.uin).Bind(3, account.balance_fen).Run());
-    }
-  }
-
-  auto insert_key = [&](const ApiKeyRecord& key,
-                        const std::optional<std::string>& sub_user_uin) -> Result<void> {
-    Result<bool> exists = Exists(db, "SELECT 1 FROM api_keys WHERE secret_id=?1", key.secret_id);
-    if (!exists) return tl::unexpected(exists.error());
-    if (*exists) {
-      ++report->keys.skipped;
-      return {};
-    }
-    ++report->keys.created;
-    Result<Statement> insert = db.Prepare(
-        "INSERT INTO api_keys(secret_id, secret_key, account_uin, sub_user_uin, enabled, "
-        "created_ms) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-    if (!insert) return tl::unexpected(insert.error());
-    return insert->Bind(1, key.secret_id)
-        .Bind(2, key.secret_key)
-        .Bind(3, account.uin)
-        .BindOptional(4, sub_user_uin)
-        .Bind(5, int64_t{key.enabled})
-        .Bind(6, now_ms)
-        .Run();
-  };
-
-  for (const ApiKeyRecord& key : seed.keys) MNAD_TRY(insert_key(key, std::nullopt));
-
-  for (const SubUserRecord& sub_user : seed.sub_users) {
-    Result<bool> exists = Exists(db, "SELECT 1 FROM sub_users WHERE uin=?1", sub_user.uin);
-    if (!exists) return tl::unexpected(exists.error());
-    if (*exists) {
-      ++report->sub_users.skipped;
-    } else {
-      ++report->sub_users.created;
-      Result<Statement> insert = db.Prepare(
-          "INSERT INTO sub_users(uin, account_uin, name, allowed_actions, payment_allowed) "
-          "VALUES (?1, ?2, ?3, ?4, ?5)");
-      if (!insert) return tl::unexpected(insert.error());
-      MNAD_TRY(insert->Bind(1, sub_user.uin)
-                   .Bind(2, account.uin)
-                   .Bind(3, sub_user.name)
-                   .Bind(4, JoinLines(sub_user.allowed_actions))
-                   .Bind(5, int64_t{sub_user.payment_allowed})
-                   .Run());
-    }
-    for (const ApiKeyRecord& key : sub_user.keys) MNAD_TRY(insert_key(key, sub_user.uin));
-  }
-
-  for (const VoucherRecord& voucher : seed.vouchers) {
-    Result<bool> exists =
-        Exists(db, "SELECT 1 FROM vouchers WHERE voucher_id=?1", voucher.voucher_id);
-    if (!exists) return tl::unexpected(exists.error());
-    if (*exists) {
-      ++report->vouchers.skipped;
-      continue;
-    }
-    ++report->vouchers.created;
-    Result<Statement> insert = db.Prepare(
-        "INSERT INTO vouchers(voucher_id, account_uin, cash, nominal_fen, balance_fen, "
-        "threshold_fen, "
-        "begin_unix, end_unix, products, status, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-        "?8, ?9, "
-        "?10, ?11)");
-    if (!insert) return tl::unexpected(insert.error());
-    MNAD_TRY(insert->Bind(1, voucher.voucher_id)
-                 .Bind(2, account.uin)
-                 .Bind(3, int64_t{voucher.cash})
-                 .Bind(4, voucher.nominal_fen)
-                 .Bind(5, voucher.balance_fen)
-                 .Bind(6, voucher.threshold_fen)
-                 .Bind(7, voucher.begin_unix)
-                 .Bind(8, voucher.end_unix)
-                 .Bind(9, JoinLines(voucher.products))
-                 .Bind(10, voucher.status)
-                 .Bind(11, now_ms)
-                 .Run());
-    Result<Statement> journal = db.Prepare(
-        "INSERT INTO journal(at_ms, account_uin, voucher_id, delta_fen, balance_after_fen, reason, "
-        "order_id) VALUES (?1, ?2, ?3, ?4, ?4, 'seed: voucher issued', NULL)");
-    if (!journal) return tl::unexpected(journal.error());
-    MNAD_TRY(journal->Bind(1, now_ms)
-                 .Bind(2, account.uin)
-                 .Bind(3, voucher.voucher_id)
-                 .Bind(4, voucher.balance_fen)
-                 .Run());
-  }
-
-  // Devices and hardware go through the same statements as the actions'.
-  SqliteTransaction transaction(db, nullptr);
-  for (DeviceRecord device : seed.devices) {
-    Result<bool> exists = Exists(db, "SELECT 1 FROM devices WHERE device_id=?1", device.device_id);
-    if (!exists) return tl::unexpected(exists.error());
-    if (!*exists) {
-      // A device seeded without an id is identified by its name, so that
-      // re-applying the seed does not create it again.
-      Result<std::optional<DeviceRecord>> named =
-          transaction.FindDeviceByName(account.uin, device.name);
-      if (!named) return tl::unexpected(named.error());
-      exists = named->has_value();
-    }
-    if (*exists) {
-      ++report->devices.skipped;
-      continue;
-    }
-    ++report->devices.created;
-    device.account_uin = account.uin;
-    device.created_unix_millis = now_ms;
-    MNAD_TRY(transaction.InsertDevice(device));
-  }
-
-  for (HardwareRecord hardware : seed.hardware) {
-    Result<bool> exists =
-        Exists(db, "SELECT 1 FROM hardware WHERE hardware_id=?1", hardware.hardware_id);
-    if (!exists) return tl::unexpected(exists.error());
-    if (!*exists) {
-      Result<std::optional<HardwareRecord>> found =
-          transaction.FindHardwareBySn(account.uin, hardware.sn);
-      if (!found) return tl::unexpected(found.error());
-      exists = found->has_value();
-    }
-    if (*exists) {
-      ++report->hardware.skipped;
-      continue;
-    }
-    ++report->hardware.created;
-    hardware.vendor_uin = account.uin;
-    hardware.created_unix_millis = now_ms;
-    MNAD_TRY(transaction.InsertHardware(hardware));
-  }
-  return {};
 }
 
 Result<std::vector<std::string>> SqliteStore::Regions() {

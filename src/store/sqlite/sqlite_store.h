@@ -103,8 +103,6 @@ class SqliteStore final : public Store {
   void WriterLoop();
   void CheckpointLoop();
   void ExecuteBatch(std::vector<WriteCommand>& batch);
-  Result<void> ApplySeedAccount(Connection& db, const SeedAccount& seed, int64_t now_ms,
-                                SeedReport* report);
 
   SqliteStoreOptions options_;
   const Clock* clock_;

@@ -2,57 +2,9 @@
 
 #include <string>
 
+#include "store/sqlite/query.h"
+
 namespace mnad::store::sqlite {
-namespace {
-
-// Storage failures inside a purchase are transaction failures for the
-// caller (precedence 11 of order-per-license.md).
-template <typename T>
-Result<T> AsTransactionError(Result<T> result) {
-  if (!result && result.error().code == ErrorCode::kInternalError) {
-    return Fail(ErrorCode::kFailedOperationTransactionException,
-                "The storage transaction failed: " + result.error().message);
-  }
-  return result;
-}
-
-template <typename Record, typename Reader>
-Result<std::optional<Record>> QueryOne(Connection& db, const std::string& sql,
-                                       std::initializer_list<std::string_view> keys,
-                                       Reader reader) {
-  Result<Statement> query = db.Prepare(sql);
-  if (!query) return AsTransactionError<std::optional<Record>>(tl::unexpected(query.error()));
-  int index = 1;
-  for (std::string_view key : keys) query->Bind(index++, key);
-  Result<bool> row = query->Step();
-  if (!row) return AsTransactionError<std::optional<Record>>(tl::unexpected(row.error()));
-  if (!*row) return std::optional<Record>();
-  return std::optional<Record>(reader(*query));
-}
-
-template <typename Record, typename Reader>
-Result<std::vector<Record>> QueryAll(Connection& db, const std::string& sql,
-                                     std::initializer_list<std::string_view> keys, Reader reader) {
-  Result<Statement> query = db.Prepare(sql);
-  if (!query) return AsTransactionError<std::vector<Record>>(tl::unexpected(query.error()));
-  int index = 1;
-  for (std::string_view key : keys) query->Bind(index++, key);
-  std::vector<Record> records;
-  while (true) {
-    Result<bool> row = query->Step();
-    if (!row) return AsTransactionError<std::vector<Record>>(tl::unexpected(row.error()));
-    if (!*row) return records;
-    records.push_back(reader(*query));
-  }
-}
-
-std::optional<std::string> OptionalText(const Statement& row, int column) {
-  if (row.IsNull(column)) return std::nullopt;
-  return row.Text(column);
-}
-
-}  // namespace
-
 std::string JoinLines(const std::vector<std::string>& items) {
   std::string out;
   for (size_t i = 0; i < items.size(); ++i) {

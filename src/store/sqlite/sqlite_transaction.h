@@ -67,6 +67,24 @@ class SqliteTransaction final : public Transaction {
   Result<std::vector<FlowPackageRecord>> ListFlowPackages(std::string_view account_uin) override;
   Result<void> SetFlowPackageRenewFlag(std::string_view resource_id, bool auto_renew) override;
 
+  Result<void> ApplySeed(const SeedData& seed, int64_t now_ms, std::string_view source,
+                         SeedReport* report) override;
+  Result<std::vector<AccountRecord>> ListAccounts() override;
+  Result<void> UpdateAccount(const AccountRecord& account) override;
+  Result<std::vector<ApiKeyRecord>> ListApiKeys(std::string_view account_uin) override;
+  Result<std::optional<ApiKeyRecord>> FindApiKey(std::string_view secret_id) override;
+  Result<void> SetApiKeyEnabled(std::string_view secret_id, bool enabled) override;
+  Result<void> DeleteApiKey(std::string_view secret_id) override;
+  Result<std::vector<SubUserRecord>> ListSubUsers(std::string_view account_uin) override;
+  Result<void> UpdateSubUser(const SubUserRecord& sub_user) override;
+  Result<void> SetPrices(const Prices& prices) override;
+  Result<std::vector<std::string>> ListRegions() override;
+  Result<std::vector<LicenseRecord>> ListLicenses(std::string_view account_uin) override;
+  Result<std::vector<OrderRecord>> ListOrders(std::string_view account_uin) override;
+  Result<std::vector<JournalEntry>> ListJournal(std::string_view account_uin) override;
+  Result<std::vector<std::pair<std::string, int64_t>>> CountEntities() override;
+  Result<void> DeleteEverything() override;
+
   Connection& connection() { return connection_; }
 
  private:
