@@ -130,18 +130,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     int64_t timestamp = std::chrono::duration_cast<std::chrono::seconds>(
                             std::chrono::system_clock::now().time_since_epoch())
                             .count();
-    std::string date = mnad::UtcDate(timestamp);
     std::string host = options_.host;  // signed without the port, as the Node SDK does
-    mnad::auth::Tc3CanonicalParts parts{"POST",
-                                        "/",
-                                        "",
-                                        "content-type:application/json\nhost:" + host + "\n",
-                                        "content-type;host",
-                                        mnad::auth::HexLower(mnad::auth::Sha256(body))};
-    std::string signature = mnad::auth::Tc3Signature(
-        mnad::auth::Tc3SigningKey(SecretKey(account_), date, "mna"),
-        mnad::auth::Tc3StringToSign(std::to_string(timestamp), date, "mna",
-                                    mnad::auth::Tc3CanonicalRequest(parts)));
     request_ = {};
     request_.method(http::verb::post);
     request_.target("/");
@@ -153,8 +142,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     request_.set("X-TC-Region", "ap-guangzhou");
     request_.set("X-TC-Timestamp", std::to_string(timestamp));
     request_.set(http::field::authorization,
-                 "TC3-HMAC-SHA256 Credential=" + SecretId(account_) + "/" + date +
-                     "/mna/tc3_request, SignedHeaders=content-type;host, Signature=" + signature);
+                 mnad::auth::Tc3AuthorizationForJsonPost(SecretId(account_), SecretKey(account_),
+                                                         "mna", host, timestamp, body));
     request_.body() = std::move(body);
     request_.prepare_payload();
     sent_ = Clock::now();

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "auth/crypto.h"
+#include "core/time_format.h"
 
 namespace mnad::auth {
 namespace {
@@ -121,6 +122,24 @@ std::string Tc3SigningKey(std::string_view secret_key, std::string_view date,
 
 std::string Tc3Signature(std::string_view signing_key, std::string_view string_to_sign) {
   return HexLower(HmacSha256(signing_key, string_to_sign));
+}
+
+std::string Tc3AuthorizationForJsonPost(std::string_view secret_id, std::string_view secret_key,
+                                        std::string_view service, std::string_view host,
+                                        int64_t timestamp, std::string_view body) {
+  std::string date = UtcDate(timestamp);
+  Tc3CanonicalParts parts{"POST",
+                          "/",
+                          "",
+                          "content-type:application/json\nhost:" + std::string(host) + "\n",
+                          "content-type;host",
+                          HexLower(Sha256(body))};
+  std::string signature = Tc3Signature(
+      Tc3SigningKey(secret_key, date, service),
+      Tc3StringToSign(std::to_string(timestamp), date, service, Tc3CanonicalRequest(parts)));
+  return std::string(kTc3Algorithm) + " Credential=" + std::string(secret_id) + "/" + date + "/" +
+         std::string(service) +
+         "/tc3_request, SignedHeaders=content-type;host, Signature=" + signature;
 }
 
 }  // namespace mnad::auth

@@ -3,6 +3,7 @@
 // define them. Thread-safe: pure functions.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,5 +46,11 @@ std::string Tc3SigningKey(std::string_view secret_key, std::string_view date,
                           std::string_view service);
 // Lower-case hex HMAC-SHA256(signing_key, string_to_sign).
 std::string Tc3Signature(std::string_view signing_key, std::string_view string_to_sign);
+
+// The Authorization header of a client's JSON POST to "/", signed over
+// content-type (application/json) and host, as the official SDKs sign.
+std::string Tc3AuthorizationForJsonPost(std::string_view secret_id, std::string_view secret_key,
+                                        std::string_view service, std::string_view host,
+                                        int64_t timestamp, std::string_view body);
 
 }  // namespace mnad::auth

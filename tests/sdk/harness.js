@@ -79,13 +79,18 @@ const KEYS = {
 // Starts mnad and resolves once it printed its listening line.
 // Returns {port, endpoint, baseUrl, proc, dataDir, output(), stop()}.
 // stop() sends SIGTERM and resolves to {code, signal}; it is idempotent.
+// seed: null starts without --seed. The admin listener is on an ephemeral
+// port unless extraArgs says `--admin-listen off`; then adminUrl is null.
 async function startServer({ seed = SEED_PATH, extraArgs = CONFORMANCE_ARGS, bin = MNAD_BIN } = {}) {
   if (!fs.existsSync(bin)) {
     throw new Error(`mnad binary not found at ${bin} (set MNAD_BIN or build it first)`);
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mnad-sdk-'));
-  const args = ['--listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0', '--data-dir', dataDir, '--seed', seed,
-    ...extraArgs];
+  const args = ['--listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0', '--data-dir', dataDir,
+    ...(seed === null ? [] : ['--seed', seed]), ...extraArgs];
+  const adminOffAt = extraArgs.indexOf('--admin-listen');
+  const wantAdmin = !(adminOffAt >= 0 && extraArgs[adminOffAt + 1] === 'off');
+  let adminUrl = null;
   const proc = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -107,8 +112,10 @@ async function startServer({ seed = SEED_PATH, extraArgs = CONFORMANCE_ARGS, bin
       proc.stdout.on('data', (d) => {
         stdout += d;
         const m = /mnad listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
-        if (m) {
+        const admin = /mnad admin API on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
+        if (m && (admin || !wantAdmin)) {
           clearTimeout(timer);
+          if (admin) adminUrl = admin[1];
           resolve(Number(m[1]));
         }
       });
@@ -154,9 +161,22 @@ async function startServer({ seed = SEED_PATH, extraArgs = CONFORMANCE_ARGS, bin
     return stopped;
   }
 
+  // The admin token: the one given with --admin-token, else the one mnad
+  // printed when it generated it (null when it read it from its file).
+  let adminToken = null;
+  const tokenAt = extraArgs.indexOf('--admin-token');
+  if (tokenAt >= 0) {
+    adminToken = extraArgs[tokenAt + 1];
+  } else {
+    const printed = /mnad admin token \((?:saved to .*, mode 0600|this run only)\): (\S+)/.exec(stdout);
+    if (printed) adminToken = printed[1];
+  }
+
   return {
     port,
     endpoint: `127.0.0.1:${port}`,
+    adminUrl,
+    adminToken,
     baseUrl: `http://127.0.0.1:${port}/`,
     proc,
     dataDir,
@@ -172,6 +192,57 @@ async function stopAndAssertClean(server) {
   const { stderr } = server.output();
   assert.equal(signal, null, `mnad was killed by ${signal}\nstderr:\n${stderr.slice(-4000)}`);
   assert.equal(code, 0, `mnad exited with code ${code} after SIGTERM\nstderr:\n${stderr.slice(-4000)}`);
+}
+
+// ---------------------------------------------------------------- admin API
+
+// One admin API request: admin(server, 'POST', '/v1/accounts', {body}).
+// body is sent as JSON (rawBody as is); token defaults to the server's
+// (null: no Authorization header). Resolves to {status, headers, text, json}.
+async function admin(server, method, urlPath, { body, rawBody, token = server.adminToken, headers = {} } = {}) {
+  assert.ok(server.adminUrl, 'the server has no admin listener');
+  const h = { ...headers };
+  if (token !== null) h.Authorization = `Bearer ${token}`;
+  let payload;
+  if (rawBody !== undefined) payload = rawBody;
+  else if (body !== undefined) payload = JSON.stringify(body);
+  if (payload !== undefined && !('Content-Type' in h)) h['Content-Type'] = 'application/json';
+  const res = await fetch(server.adminUrl + urlPath, { method, headers: h, body: payload });
+  const text = await res.text();
+  let json = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = null;
+  }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+// Asserts an admin reply's status and returns its JSON body.
+function adminOk(reply, status = 200) {
+  assert.equal(reply.status, status, `expected HTTP ${status}, got ${reply.status}: ${reply.text.slice(0, 1000)}`);
+  assert.equal(reply.headers.get('content-type'), 'application/json');
+  return reply.json;
+}
+
+// Asserts an admin refusal: {"error":{"code", "message", "field"?}} with
+// exactly this status, code and field (field undefined: no field at all).
+function adminError(reply, status, code, field) {
+  assert.equal(reply.status, status, `expected HTTP ${status} ${code}, got ${reply.status}: ${reply.text.slice(0, 1000)}`);
+  assert.ok(reply.json && reply.json.error, `expected an error body, got ${reply.text.slice(0, 1000)}`);
+  const e = reply.json.error;
+  assert.deepEqual(Object.keys(reply.json), ['error']);
+  assert.equal(e.code, code, `expected code ${code}: ${reply.text}`);
+  assert.equal(typeof e.message, 'string');
+  assert.ok(e.message.length > 0, 'the error message must not be empty');
+  if (field === undefined) {
+    assert.ok(!('field' in e), `expected no field, got ${JSON.stringify(e.field)}: ${reply.text}`);
+    assert.deepEqual(Object.keys(e).sort(), ['code', 'message']);
+  } else {
+    assert.equal(e.field, field, `expected field ${field}: ${reply.text}`);
+    assert.deepEqual(Object.keys(e).sort(), ['code', 'field', 'message']);
+  }
+  return e;
 }
 
 // ---------------------------------------------------------------- SDK clients
@@ -471,6 +542,9 @@ module.exports = {
   cred,
   startServer,
   stopAndAssertClean,
+  admin,
+  adminOk,
+  adminError,
   mnaClient,
   billingClient,
   commonClient,
