@@ -246,7 +246,7 @@ struct Admin {
             const std::optional<json::value>& body = std::nullopt) const {
     json::value reply = Call(method, path, body);
     if (reply.is_string()) {
-      std::cout << reply.as_string();
+      std::cout << std::string_view(reply.as_string());
       return;
     }
     Print(reply, view, as_json);
