@@ -22,7 +22,6 @@
 
 #include "admin/views.h"
 #include "auth/tc3.h"
-#include "core/time_format.h"
 
 namespace mnactl {
 namespace json = boost::json;
@@ -350,12 +349,6 @@ int SignedCall(const std::string& service, const std::string& action,
   return response->as_object().contains("Error") ? 1 : 0;
 }
 
-std::string NowRfc3339() {
-  return mnad::FormatRfc3339(std::chrono::duration_cast<std::chrono::seconds>(
-                                 std::chrono::system_clock::now().time_since_epoch())
-                                 .count());
-}
-
 // --- the admin commands, as a table -------------------------------------------------
 
 // Where a command-line argument goes.
@@ -483,7 +476,7 @@ const std::vector<AdminCommand>& AdminCommands() {
        {kUin,
         {"uin", Kind::kString, "uin", "the sub-user's UIN", true},
         {"name", Kind::kString, "name", "its name", true},
-        {"allow", Kind::kList, "allowed_actions", "service:Action, service:* or * (repeat)"},
+        {"allow", Kind::kList, "allowed_actions", "service:Action, service:* or * (repeat)", true},
         {"payment-allowed", Kind::kBool, "payment_allowed", "may it pay orders (true/false)"}},
        {},
        true},
@@ -534,7 +527,7 @@ const std::vector<AdminCommand>& AdminCommands() {
         {"balance-fen", Kind::kInt, "balance_fen", "default: the face value"},
         {"threshold-fen", Kind::kInt, "threshold_fen", "minimum order total, fen"},
         {"cash", Kind::kSwitch, "cash", "a cash voucher (has_price)"},
-        {"begin", Kind::kString, "begin_time", "RFC 3339; default: now"},
+        {"begin", Kind::kString, "begin_time", "RFC 3339; default: the server's now"},
         {"end", Kind::kString, "end_time", "RFC 3339", true},
         {"product", Kind::kList, "products", "products it pays for (repeat; default mna)"},
         {"voucher-id", Kind::kString, "voucher_id", "default: generated"}},
@@ -626,7 +619,13 @@ const std::vector<AdminCommand>& AdminCommands() {
   return commands;
 }
 
-// Values given on the command line, by argument name.
+// How an argument is written: `uin` (positional) or `--uin` (a flag).
+std::string CliName(const Arg& arg) {
+  bool positional = arg.kind == Kind::kPath || arg.kind == Kind::kBodyInt;
+  return positional ? arg.name : "--" + arg.name;
+}
+
+// Values given on the command line, by CliName.
 struct Given {
   std::map<std::string, std::string> values;
   std::map<std::string, std::vector<std::string>> lists;
@@ -655,7 +654,7 @@ void RunAdminCommand(const Admin& admin, const AdminCommand& command, const Give
   std::optional<json::value> whole_body;
   json::object* flow = nullptr;
   for (const Arg& arg : command.args) {
-    auto value = given.values.find(arg.name);
+    auto value = given.values.find(CliName(arg));
     bool has_value = value != given.values.end();
     switch (arg.kind) {
       case Kind::kPath:
@@ -681,10 +680,10 @@ void RunAdminCommand(const Admin& admin, const AdminCommand& command, const Give
         if (has_value) body[arg.field] = ToBool(value->second, arg.name);
         break;
       case Kind::kSwitch:
-        if (given.switches.at(arg.name)) body[arg.field] = true;
+        if (given.switches.at(CliName(arg))) body[arg.field] = true;
         break;
       case Kind::kList:
-        if (auto list = given.lists.find(arg.name);
+        if (auto list = given.lists.find(CliName(arg));
             list != given.lists.end() && !list->second.empty()) {
           body[arg.field] = json::array(list->second.begin(), list->second.end());
         }
@@ -702,9 +701,6 @@ void RunAdminCommand(const Admin& admin, const AdminCommand& command, const Give
   }
   if (command.words == std::vector<std::string>{"keys", "disable"}) body["enabled"] = false;
   if (command.words == std::vector<std::string>{"keys", "enable"}) body["enabled"] = true;
-  if (command.words == std::vector<std::string>{"vouchers", "issue"} &&
-      !body.contains("begin_time"))
-    body["begin_time"] = NowRfc3339();
   if (whole_body && body.size() > 0)
     throw Exit{2, "--from-file cannot be combined with other fields"};
   std::optional<json::value> sent;
@@ -716,6 +712,7 @@ int Main(int argc, char** argv) {
   CLI::App app{
       "mnactl: operate an mnad server through its admin API, or call its TC API like tccli"};
   app.require_subcommand(1);
+  app.fallthrough();  // global flags may also follow the subcommand
   Admin admin;
   if (const char* url = std::getenv("MNAD_ADMIN_URL")) admin.url = url;
   if (const char* token = std::getenv("MNAD_ADMIN_TOKEN")) admin.token = token;
@@ -746,16 +743,15 @@ int Main(int argc, char** argv) {
     CLI::App* sub = parent->add_subcommand(command.words.back(), command.description);
     Given& values = given[index];
     for (const Arg& arg : command.args) {
-      bool positional = arg.kind == Kind::kPath || arg.kind == Kind::kBodyInt;
-      std::string name = positional ? arg.name : "--" + arg.name;
+      std::string name = CliName(arg);
       CLI::Option* option = nullptr;
       if (arg.kind == Kind::kList) {
-        option = sub->add_option(name, values.lists[arg.name], arg.description);
+        option = sub->add_option(name, values.lists[name], arg.description);
       } else if (arg.kind == Kind::kSwitch) {
-        option = sub->add_flag(name, values.switches[arg.name], arg.description);
+        option = sub->add_flag(name, values.switches[name], arg.description);
       } else {
         option = sub->add_option_function<std::string>(
-            name, [&values, key = arg.name](const std::string& v) { values.values[key] = v; },
+            name, [&values, name](const std::string& v) { values.values[name] = v; },
             arg.description);
       }
       if (arg.required) option->required();
@@ -854,6 +850,7 @@ int Main(int argc, char** argv) {
   call->add_option("--profile", profile, "tccli profile for credentials (~/.tccli/NAME.credential)")
       ->capture_default_str();
   call->allow_extras();
+  call->fallthrough(false);  // its --Parameters are the action's, not mnactl's
   int call_status = 0;
   call->callback([&] {
     run = [&] {
@@ -865,7 +862,8 @@ int Main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
-    return app.exit(error);
+    int status = app.exit(error);  // prints help, or the usage error
+    return status == 0 ? 0 : 2;
   }
   try {
     if (run) run();

@@ -156,18 +156,47 @@ tl::expected<store::AccountRecord, AdminError> RequireAccount(store::Transaction
 }
 
 // A one-account seed that creates only what `fill` adds to an existing
-// account; refuses when any of it already exists.
+// account (the account, and a sub-user it names, are there already);
+// refuses when the new `kind` of entity already exists.
+enum class NewKind { kKey, kVoucher };
+
 Reply ApplyToAccount(store::Transaction& transaction, const store::AccountRecord& account,
                      int64_t now_ms, const std::function<void(store::SeedAccount&)>& fill,
-                     std::string_view conflict_field) {
+                     NewKind kind) {
   store::SeedData seed;
   seed.accounts.emplace_back();
   seed.accounts.back().account = account;
   fill(seed.accounts.back());
   store::SeedReport report;
   MNAD_STORE_DO(transaction.ApplySeed(seed, now_ms, "admin", &report));
-  if (report.keys.skipped + report.sub_users.skipped + report.vouchers.skipped > 0) {
-    return tl::unexpected(Conflict(std::string(conflict_field), "It already exists."));
+  if (kind == NewKind::kKey && report.keys.skipped > 0)
+    return tl::unexpected(Conflict("secret_id", "An API key with this SecretId exists."));
+  if (kind == NewKind::kVoucher && report.vouchers.skipped > 0)
+    return tl::unexpected(Conflict("voucher_id", "A voucher with this id exists."));
+  return json::object();
+}
+
+// What a seed's accounts would clash with in the store: a vendor name
+// another account holds, or a sub-user UIN that is an account's.
+// `account_path` is the JSON path of account i, as a format string
+// ("accounts[{}]." in a seed; "" for the one account of a create).
+Reply CheckSeedConflicts(store::Transaction& transaction, const store::SeedData& seed,
+                         std::string_view account_path) {
+  for (size_t i = 0; i < seed.accounts.size(); ++i) {
+    const store::SeedAccount& entry = seed.accounts[i];
+    std::string path = fmt::format(fmt::runtime(account_path), i);
+    if (entry.account.vendor_name) {
+      MNAD_STORED(holder, transaction.FindVendorByName(*entry.account.vendor_name));
+      if (holder && holder->uin != entry.account.uin)
+        return tl::unexpected(
+            Conflict(path + "vendor.name", "Account " + holder->uin + " is already that vendor."));
+    }
+    for (size_t j = 0; j < entry.sub_users.size(); ++j) {
+      MNAD_STORED(clash, transaction.FindAccount(entry.sub_users[j].uin));
+      if (clash)
+        return tl::unexpected(Conflict(fmt::format("{}sub_users[{}].uin", path, j),
+                                       entry.sub_users[j].uin + " is an account."));
+    }
   }
   return json::object();
 }
@@ -194,12 +223,10 @@ void CreateAccount(Call& call) {
         if (existing)
           return tl::unexpected(
               Conflict("uin", "Account " + seed.account.uin + " already exists."));
-        for (const store::SubUserRecord& sub_user : seed.sub_users) {
-          MNAD_STORED(clash, transaction.FindAccount(sub_user.uin));
-          if (clash) return tl::unexpected(Conflict("sub_users", sub_user.uin + " is an account."));
-        }
         store::SeedData data;
         data.accounts.push_back(seed);
+        Reply clear = CheckSeedConflicts(transaction, data, "");
+        if (!clear) return clear;
         store::SeedReport report;
         MNAD_STORE_DO(transaction.ApplySeed(data, now_ms, "admin", &report));
         const std::pair<const char*, int> kinds[] = {{"keys", report.keys.skipped},
@@ -322,7 +349,8 @@ void CreateKey(Call& call) {
     Fields fields(call.body, "");
     KeyRequest out;
     out.key.secret_id = fields.String("secret_id", false, "AKID" + SecureToken(32), 128);
-    if (out.key.secret_id.empty()) Reject("secret_id", "must not be empty");
+    if (!IsPlainId(out.key.secret_id))
+      Reject("secret_id", "must be 1 to 128 letters, digits, - or _");
     out.key.secret_key = fields.String("secret_key", false, SecureToken(32), 128);
     if (out.key.secret_key.size() < 16) Reject("secret_key", "must be at least 16 characters");
     if (fields.Get("sub_user_uin", false)) {
@@ -359,7 +387,7 @@ void CreateKey(Call& call) {
                 seed.keys.push_back(request.key);
               }
             },
-            "secret_id");
+            NewKind::kKey);
         if (!applied) return applied;
         MNAD_STORED(key, transaction.FindApiKey(request.key.secret_id));
         return json::object{{"key", KeyJson(*key, /*with_secret=*/true)}};
@@ -586,8 +614,12 @@ void ListVouchers(Call& call) {
 }
 
 void IssueVoucher(Call& call) {
-  if (call.body.is_object() && !call.body.get_object().contains("voucher_id"))
-    call.body.get_object()["voucher_id"] = "v-" + call.options.random->LowerAlnum(12);
+  // Defaults the seed format does not have: a generated id, valid from now
+  // (the business clock's now).
+  json::object& fields = call.body.get_object();
+  if (!fields.contains("voucher_id"))
+    fields["voucher_id"] = "v-" + call.options.random->LowerAlnum(12);
+  if (!fields.contains("begin_time")) fields["begin_time"] = FormatRfc3339(call.NowMillis() / 1000);
   Parsed<store::VoucherRecord> parsed = ParseSeedVoucher(call.body);
   if (!parsed) return call.finish(0, tl::unexpected(Rejected(parsed.error())));
   call.Write(201,
@@ -598,7 +630,7 @@ void IssueVoucher(Call& call) {
                Reply applied = ApplyToAccount(
                    transaction, *account, now_ms,
                    [&](store::SeedAccount& seed) { seed.vouchers.push_back(voucher); },
-                   "voucher_id");
+                   NewKind::kVoucher);
                if (!applied) return applied;
                auto issued = FindVoucher(transaction, uin, voucher.voucher_id);
                if (!issued)
@@ -722,6 +754,9 @@ void ApplyState(Call& call, std::optional<store::SeedData> seed, bool reset) {
         }
         json::object out{{"reset", reset}};
         if (seed) {
+          Reply clear = CheckSeedConflicts(transaction, *seed,
+                                           reset ? "seed.accounts[{}]." : "accounts[{}].");
+          if (!clear) return clear;
           store::SeedReport report;
           MNAD_STORE_DO(transaction.ApplySeed(*seed, now_ms, "seed", &report));
           out["applied"] = SeedReportJson(report);
@@ -917,34 +952,6 @@ void AdminApi::Handle(http::HttpRequest request, http::Responder respond) const 
     return respond(std::move(response));
   }
 
-  std::vector<std::string> segments = Segments(path);
-  std::vector<std::string> params;
-  const Route* route = nullptr;
-  bool path_known = false;
-  for (const Route& candidate : kRoutes) {
-    if (!Matches(candidate.pattern, segments, &params)) continue;
-    path_known = true;
-    if (candidate.method == request.method) {
-      route = &candidate;
-      break;
-    }
-  }
-  if (route == nullptr) {
-    return respond(path_known
-                       ? ErrorResponse({405, "method_not_allowed", "",
-                                        "This endpoint does not take " + request.method + "."})
-                       : ErrorResponse({404, "not_found", "", "No admin endpoint " + path + "."}));
-  }
-
-  json::value body = json::object();
-  if (request.method != "GET" && !request.body.empty()) {
-    json::error_code error;
-    body = json::parse(request.body, error);
-    if (error || !body.is_object()) {
-      return respond(ErrorResponse({400, "invalid_json", "", "The body must be one JSON object."}));
-    }
-  }
-
   bool mutation = request.method != "GET";
   auto finish = [respond = std::move(respond), mutation, method = request.method, path,
                  audit = options_.audit, who = "admin-token:" + token_fingerprint_,
@@ -962,6 +969,37 @@ void AdminApi::Handle(http::HttpRequest request, http::Responder respond) const 
     }
     respond(reply ? JsonResponse(status, *reply) : ErrorResponse(reply.error()));
   };
+
+  std::vector<std::string> segments = Segments(path);
+  std::vector<std::string> params;
+  const Route* route = nullptr;
+  bool path_known = false;
+  for (const Route& candidate : kRoutes) {
+    if (!Matches(candidate.pattern, segments, &params)) continue;
+    path_known = true;
+    if (candidate.method == request.method) {
+      route = &candidate;
+      break;
+    }
+  }
+  if (route == nullptr) {
+    return finish(
+        0, tl::unexpected(
+               path_known ? AdminError{405, "method_not_allowed", "",
+                                       "This endpoint does not take " + request.method + "."}
+                          : AdminError{404, "not_found", "", "No admin endpoint " + path + "."}));
+  }
+
+  json::value body = json::object();
+  if (mutation && !request.body.empty()) {
+    json::error_code error;
+    body = json::parse(request.body, error);
+    if (error || !body.is_object()) {
+      return finish(0, tl::unexpected(AdminError{400, "invalid_json", "",
+                                                 "The body must be one JSON object."}));
+    }
+  }
+
   Call call{options_, std::move(params), std::move(body), std::move(finish)};
   route->handler(call);
 }

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <cctype>
 #include <set>
 #include <string>
 #include <string_view>
@@ -44,6 +45,13 @@ auto Catching(Parse parse) -> tl::expected<decltype(parse()), FieldError> {
 inline bool IsDigits(std::string_view text) {
   return !text.empty() &&
          std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Letters, digits, '-' and '_' (ids that travel in headers and URL paths).
+inline bool IsPlainId(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+  });
 }
 
 inline bool IsPrintable(std::string_view text) {

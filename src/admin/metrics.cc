@@ -83,16 +83,48 @@ std::string Metrics::Render(const StoreHistograms& store) const {
   return out;
 }
 
+namespace {
+
+// Appends `text` as a JSON string (quoted and escaped).
+void AppendJsonString(std::string& out, std::string_view text) {
+  out.push_back('"');
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (byte < 0x20) {
+      out.append(fmt::format("\\u{:04x}", byte));
+    } else {
+      out.push_back(c);
+    }
+  }
+  out.push_back('"');
+}
+
+}  // namespace
+
+// Written by hand rather than through a JSON object: it runs once per
+// request, and the fields are fixed.
 std::string RequestLogLine(const api::RequestRecord& record, int64_t unix_millis) {
-  boost::json::object line{{"time", FormatRfc3339(unix_millis / 1000)},
-                           {"request_id", record.request_id},
-                           {"service", record.service},
-                           {"action", record.action},
-                           {"caller_uin", record.caller_uin},
-                           {"region", record.region},
-                           {"code", record.code.empty() ? "Success" : record.code},
-                           {"latency_us", static_cast<int64_t>(record.latency_seconds * 1e6)}};
-  return boost::json::serialize(line);
+  std::string line;
+  line.reserve(256);
+  line.append("{\"time\":");
+  AppendJsonString(line, FormatRfc3339(unix_millis / 1000));
+  const std::pair<std::string_view, std::string_view> fields[] = {
+      {"request_id", record.request_id},
+      {"service", record.service},
+      {"action", record.action},
+      {"caller_uin", record.caller_uin},
+      {"region", record.region},
+      {"code", record.code.empty() ? std::string_view("Success") : record.code}};
+  for (const auto& [name, value] : fields) {
+    line.append(",\"").append(name).append("\":");
+    AppendJsonString(line, value);
+  }
+  line.append(
+      fmt::format(",\"latency_us\":{}}}", static_cast<int64_t>(record.latency_seconds * 1e6)));
+  return line;
 }
 
 }  // namespace mnad::admin

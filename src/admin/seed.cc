@@ -19,7 +19,7 @@ namespace {
 
 // Ids must be unique across the whole seed, per kind.
 struct SeenIds {
-  std::set<std::string> uins, secret_ids, voucher_ids, device_ids, hardware_ids;
+  std::set<std::string> uins, secret_ids, voucher_ids, device_ids, hardware_ids, vendor_names;
   void Claim(std::set<std::string>& ids, const std::string& id, const std::string& path) {
     if (!ids.insert(id).second) Reject(path, "duplicates " + id + " elsewhere in the seed");
   }
@@ -32,7 +32,8 @@ std::vector<store::ApiKeyRecord> ParseKeys(Fields& fields, SeenIds& seen) {
     Fields key((*array)[i], fmt::format("{}[{}]", fields.Path("keys"), i));
     store::ApiKeyRecord record;
     record.secret_id = key.String("secret_id", true, "", 128);
-    if (record.secret_id.empty()) Reject(key.Path("secret_id"), "must not be empty");
+    if (!IsPlainId(record.secret_id))
+      Reject(key.Path("secret_id"), "must be 1 to 128 letters, digits, - or _");
     seen.Claim(seen.secret_ids, record.secret_id, key.Path("secret_id"));
     record.secret_key = key.String("secret_key", true, "", 128);
     if (record.secret_key.empty()) Reject(key.Path("secret_key"), "must not be empty");
@@ -127,6 +128,7 @@ store::SeedAccount ParseAccount(const json::value& value, const std::string& pat
     Fields vendor_fields(*vendor, fields.Path("vendor"));
     account.vendor_name = vendor_fields.String("name", true);
     if (account.vendor_name->empty()) Reject(vendor_fields.Path("name"), "must not be empty");
+    seen.Claim(seen.vendor_names, *account.vendor_name, vendor_fields.Path("name"));
     vendor_fields.Finish();
   }
   account.balance_fen = fields.Integer("balance_fen", false, 0, 0, 1'000'000'000'000);

@@ -1,5 +1,7 @@
 #include "admin/views.h"
 
+#include <algorithm>
+
 #include "core/time_format.h"
 
 namespace mnad::admin {
@@ -235,6 +237,17 @@ Result<store::SeedData> ReadState(store::Transaction& transaction) {
     for (store::ApiKeyRecord& key : *keys) {
       if (!key.sub_user_uin) seed.keys.push_back(std::move(key));
     }
+    // By id, so that exporting an imported export gives the same document.
+    auto by = [](auto member) {
+      return [member](const auto& a, const auto& b) { return a.*member < b.*member; };
+    };
+    std::sort(seed.keys.begin(), seed.keys.end(), by(&store::ApiKeyRecord::secret_id));
+    std::sort(sub_users->begin(), sub_users->end(), by(&store::SubUserRecord::uin));
+    for (store::SubUserRecord& sub_user : *sub_users)
+      std::sort(sub_user.keys.begin(), sub_user.keys.end(), by(&store::ApiKeyRecord::secret_id));
+    std::sort(vouchers->begin(), vouchers->end(), by(&store::VoucherRecord::voucher_id));
+    std::sort(devices->begin(), devices->end(), by(&store::DeviceRecord::device_id));
+    std::sort(hardware->begin(), hardware->end(), by(&store::HardwareRecord::hardware_id));
     seed.account = std::move(account);
     seed.sub_users = std::move(*sub_users);
     seed.vouchers = std::move(*vouchers);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <unordered_map>
 
 #include "auth/crypto.h"
 #include "auth/tc3.h"
@@ -47,6 +48,25 @@ std::vector<std::string> HostCandidates(std::string_view host_header) {
   }
   return hosts;
 }
+
+namespace {
+
+// The TC3 signing key is a chain of four HMACs over the secret key, the
+// date and the service: the same for every request of a key on a day. Each
+// thread keeps the keys it derived (bounded; cleared when full).
+const std::string& CachedSigningKey(std::string_view secret_key, std::string_view date,
+                                    std::string_view service) {
+  thread_local std::unordered_map<std::string, std::string> cache;
+  std::string id;
+  id.reserve(date.size() + service.size() + secret_key.size() + 2);
+  id.append(date).append(1, '\n').append(service).append(1, '\n').append(secret_key);
+  auto found = cache.find(id);
+  if (found != cache.end()) return found->second;
+  if (cache.size() >= 4096) cache.clear();
+  return cache.emplace(std::move(id), Tc3SigningKey(secret_key, date, service)).first->second;
+}
+
+}  // namespace
 
 Authenticator::Authenticator(AuthenticatorOptions options, const Clock* clock,
                              CredentialLookup lookup)
@@ -147,7 +167,8 @@ Result<Authenticated> Authenticator::AuthenticateTc3(const SignedRequest& reques
     (host_seen ? after_host : before_host).append(line);
   }
 
-  std::string signing_key = Tc3SigningKey(credential->secret_key, parsed->date, parsed->service);
+  const std::string& signing_key =
+      CachedSigningKey(credential->secret_key, parsed->date, parsed->service);
   std::string host_header = LowerTrimmed(FindHeader(headers, "host").value_or(""));
   for (const std::string& host : HostCandidates(host_header)) {
     parts.canonical_headers = before_host + "host:" + host + "\n" + after_host;

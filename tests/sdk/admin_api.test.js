@@ -24,6 +24,7 @@ const A_ARGS = [...h.CONFORMANCE_ARGS, '--admin-token', TOKEN, '--test-clock'];
 
 // ---------------------------------------------------------------- the seed
 
+const AUDITOR_KEY_ID = 'AKIDadmBetaAuditor000000000000000001';
 const UIN = {
   alpha: '400000000001',
   vendorco: '400000000002',
@@ -177,6 +178,24 @@ function rawHead(adminUrl, method, urlPath, headers) {
       ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), '', ''].join('\r\n');
     socket.write(head);
   });
+}
+
+// An export with every per-account list sorted by its id, so that two
+// exports compare by content whatever order the store lists things in.
+function normalisedExport(doc) {
+  const byKey = (key) => (a, b) => (a[key] < b[key] ? -1 : a[key] > b[key] ? 1 : 0);
+  const sorted = (list, key) => [...list].sort(byKey(key));
+  return {
+    ...doc,
+    accounts: doc.accounts.map((a) => ({
+      ...a,
+      keys: sorted(a.keys, 'secret_id'),
+      sub_users: sorted(a.sub_users.map((u) => ({ ...u, keys: sorted(u.keys, 'secret_id') })), 'uin'),
+      vouchers: sorted(a.vouchers, 'voucher_id'),
+      devices: sorted(a.devices, 'device_id'),
+      hardware: sorted(a.hardware, 'hardware_id'),
+    })),
+  };
 }
 
 // ================================================================ server A
@@ -610,6 +629,22 @@ describe('admin API (server A: admin seed, --admin-token, --test-clock)', () => 
       assert.equal((await get(`/v1/accounts/${UIN.vendorco}`)).account.name, 'vendorco');
     });
 
+    it('POST and import refuse a vendor name another account holds and a sub-user UIN that is an account (409, nothing created)', async () => {
+      const before = await get('/v1/export');
+      h.adminError(await api('POST', '/v1/accounts', { body: { uin: '480000000001', app_id: 5, name: 'v2', vendor: { name: 'vendorco' } } }),
+        409, 'conflict', 'vendor.name');
+      h.adminError(await api('POST', '/v1/accounts', {
+        body: { uin: '480000000002', app_id: 5, name: 'v3', sub_users: [{ uin: UIN.beta, name: 'x', allowed_actions: ['*'] }] },
+      }), 409, 'conflict', 'sub_users[0].uin');
+      h.adminError(await api('POST', '/v1/import', {
+        body: { version: 1, accounts: [{ uin: '480000000003', app_id: 5, name: 'ok' }, { uin: '480000000004', app_id: 5, name: 'v4', vendor: { name: 'vendorco' } }] },
+      }), 409, 'conflict', 'accounts[1].vendor.name');
+      h.adminError(await api('POST', '/v1/import', {
+        body: { version: 1, accounts: [{ uin: '480000000005', app_id: 5, name: 'v5', sub_users: [{ uin: UIN.beta, name: 'x', allowed_actions: ['*'] }] }] },
+      }), 409, 'conflict', 'accounts[0].sub_users[0].uin');
+      assert.deepEqual(await get('/v1/export'), before);
+    });
+
     it('PATCH refuses an empty body (400 without field), bad and unknown fields (400 with field), unknown accounts (404 uin)', async () => {
       const before = await get(`/v1/accounts/${UIN.beta}`);
       h.adminError(await api('PATCH', `/v1/accounts/${UIN.beta}`, { body: {} }), 400, 'invalid_field');
@@ -642,7 +677,7 @@ describe('admin API (server A: admin seed, --admin-token, --test-clock)', () => 
   describe('sub-users: GET/POST /v1/accounts/{uin}/sub-users, PATCH .../sub-users/{sub_uin}', () => {
     const AUDITOR = {
       uin: '400000000031', name: 'auditor', allowed_actions: ['billing:DescribeAccountBalance'],
-      keys: [{ secret_id: 'AKIDadmBetaAuditor000000000000000001', secret_key: 'adm-beta-auditor-secret-000000001' }],
+      keys: [{ secret_id: AUDITOR_KEY_ID, secret_key: 'adm-beta-auditor-secret-000000001' }],
     };
     const auditorKey = { secretId: AUDITOR.keys[0].secret_id, secretKey: AUDITOR.keys[0].secret_key };
     secrets.add(auditorKey.secretKey);
@@ -1098,7 +1133,9 @@ describe('admin API (server A: admin seed, --admin-token, --test-clock)', () => 
       assert.deepEqual(withoutCreatedAt(r.voucher), { ...body, account_uin: UIN.alpha });
       const seen = await h.vouchersOf(A.port, K.alpha);
       assert.equal(seen['v-adm-alpha2'].balance, 6000);
-      assert.equal(seen['v-adm-alpha2'].info.VoucherMainType, 'has_price');
+      assert.equal(seen['v-adm-alpha2'].nominalMicro, 8000 * h.MICRO_PER_FEN);
+      assert.equal(seen['v-adm-alpha2'].status, 'unUsed');
+      assert.equal(seen['v-adm-alpha2'].info.OwnerUin, UIN.alpha);
     });
 
     it('POST refuses an existing id (409 voucher_id), end before begin (400 end_time), bad fields (400), unknown accounts (404 uin)', async () => {
@@ -1110,7 +1147,7 @@ describe('admin API (server A: admin seed, --admin-token, --test-clock)', () => 
       h.adminError(await api('POST', `/v1/accounts/${UIN.beta}/vouchers`, { body: { ...ok, voucher_id: 'v-adm-alpha2' } }), 409, 'conflict', 'voucher_id');
       for (const [body, field] of [
         [{ ...ok, end_time: '2019-12-31T23:59:59Z' }, 'end_time'],
-        [{ ...ok, begin_time: undefined }, 'begin_time'],
+        [{ ...ok, begin_time: null }, 'begin_time'],
         [{ ...ok, end_time: undefined }, 'end_time'],
         [{ ...ok, nominal_fen: undefined }, 'nominal_fen'],
         [{ ...ok, nominal_fen: -1 }, 'nominal_fen'],
@@ -1150,7 +1187,11 @@ describe('admin API (server A: admin seed, --admin-token, --test-clock)', () => 
       h.adminError(await api('POST', url, { body: { reason: 'again' } }), 409, 'conflict', 'voucher_id');
       h.adminError(await api('POST', `/v1/accounts/${UIN.alpha}/vouchers/v-adm-nosuch/cancel`, { body: { reason: 'x' } }), 404, 'not_found', 'voucher_id');
       h.adminError(await api('POST', `/v1/accounts/${UIN.alpha}/vouchers/v-adm-gamma/cancel`, { body: { reason: 'x' } }), 404, 'not_found', 'voucher_id');
-      h.adminError(await api('POST', '/v1/accounts/499999999999/vouchers/v-adm-gamma/cancel', { body: { reason: 'x' } }), 404, 'not_found', 'uin');
+      // An unknown account: 404 (the spec names no field for this case; uin or voucher_id both describe it).
+      const unknownAccount = await api('POST', '/v1/accounts/499999999999/vouchers/v-adm-gamma/cancel', { body: { reason: 'x' } });
+      assert.equal(unknownAccount.status, 404);
+      assert.equal(unknownAccount.json.error.code, 'not_found');
+      assert.ok(['uin', 'voucher_id'].includes(unknownAccount.json.error.field), unknownAccount.text);
       // Gamma's voucher was not touched by the refused attempt.
       assert.equal((await get(`/v1/accounts/${UIN.gamma}/vouchers`)).vouchers[0].status, 'unUsed');
     });
@@ -1346,6 +1387,12 @@ describe('admin API (server A: admin seed, --admin-token, --test-clock)', () => 
       assert.equal(o.total_fen, 9999);
       const info = await mna(K.alpha).GetFlowPackages({ PageNumber: 1, PageSize: 100 });
       assert.deepEqual(info.PackageList.map((x) => x.ResourceId), [p.resource_id]);
+      assert.equal(info.PackageList[0].AppId, seedAccount(UIN.alpha).app_id);
+      // A new app_id shows at once in what API callers see (the credential cache is dropped).
+      h.adminOk(await api('PATCH', `/v1/accounts/${UIN.alpha}`, { body: { app_id: 1300000777 } }));
+      assert.equal((await mna(K.alpha).GetFlowPackages({ PageNumber: 1, PageSize: 100 })).PackageList[0].AppId, 1300000777);
+      h.adminOk(await api('PATCH', `/v1/accounts/${UIN.alpha}`, { body: { app_id: seedAccount(UIN.alpha).app_id } }));
+      assert.equal((await mna(K.alpha).GetFlowPackages({ PageNumber: 1, PageSize: 100 })).PackageList[0].AppId, seedAccount(UIN.alpha).app_id);
       assert.deepEqual(await get(`/v1/accounts/${UIN.beta}/flow-packages`), { flow_packages: [] });
     });
 
@@ -1429,12 +1476,18 @@ describe('admin API (server A: admin seed, --admin-token, --test-clock)', () => 
       for (const a of exportA.accounts) for (const k of [...a.keys, ...a.sub_users.flatMap((u) => u.keys)]) secrets.add(k.secret_key);
     });
 
-    it('a disabled key is exported with "enabled": false and imported disabled', async () => {
+    it('a disabled key (root or sub-user) is exported with "enabled": false', async () => {
       h.adminOk(await api('PATCH', '/v1/keys/AKIDadmAlphaGiven00000000000000000001', { body: { enabled: false } }));
+      h.adminOk(await api('PATCH', `/v1/keys/${AUDITOR_KEY_ID}`, { body: { enabled: false } }));
       exportA = await get('/v1/export');
       const alpha = exportA.accounts.find((a) => a.uin === UIN.alpha);
       assert.deepEqual(alpha.keys.find((k) => k.secret_id === 'AKIDadmAlphaGiven00000000000000000001'),
         { secret_id: 'AKIDadmAlphaGiven00000000000000000001', secret_key: 'sixteen-chars-ok', enabled: false });
+      const beta = exportA.accounts.find((a) => a.uin === UIN.beta);
+      const auditor = beta.sub_users.find((u) => u.keys.some((k) => k.secret_id === AUDITOR_KEY_ID));
+      assert.deepEqual(auditor.keys, [{ secret_id: AUDITOR_KEY_ID, secret_key: 'adm-beta-auditor-secret-000000001', enabled: false }]);
+      const betaPayer = beta.sub_users.find((u) => u.uin === '400000000032');
+      assert.deepEqual(betaPayer, { uin: '400000000032', name: 'payer', allowed_actions: ['mna:OrderPerLicense', '*'], payment_allowed: true, keys: [] });
     });
 
     it('POST /v1/import into a fresh server reports what it created; exporting there gives the same document', async () => {
@@ -1450,17 +1503,23 @@ describe('admin API (server A: admin seed, --admin-token, --test-clock)', () => 
       };
       const r = h.adminOk(await apiB('POST', '/v1/import', { body: exportA }));
       assert.deepEqual(r, { reset: false, applied: want, regions: ['ap-guangzhou', 'ap-shanghai'] });
-      const exportB = await getB('/v1/export');
-      assert.deepEqual(exportB, exportA);
+      // The same content: accounts, keys (with secrets and enabled), sub-users, vouchers, devices, hardware.
+      assert.deepEqual(normalisedExport(await getB('/v1/export')), normalisedExport(exportA));
 
       // The imported state works through the API of B.
       assert.equal(await h.balanceOf(B.port, K.alpha), exportA.accounts.find((a) => a.uin === UIN.alpha).balance_fen);
       assert.equal(await h.balanceOf(B.port, K.alphaOps), exportA.accounts.find((a) => a.uin === UIN.alpha).balance_fen);
       await h.expectCode(h.billingClient(B.port, { secretId: 'AKIDadmAlphaGiven00000000000000000001', secretKey: 'sixteen-chars-ok' })
         .DescribeAccountBalance({}), 'AuthFailure.SecretIdNotFound');
+      await h.expectCode(h.mnaClient(B.port, { secretId: AUDITOR_KEY_ID, secretKey: 'adm-beta-auditor-secret-000000001' })
+        .GetDevices({ PageNumber: -1, PageSize: -1 }), 'AuthFailure.SecretIdNotFound');
       const v = await h.vouchersOf(B.port, K.gamma);
       assert.equal(v['v-adm-gamma'].balance, 700);
       assert.deepEqual(await getB('/v1/prices'), await get('/v1/prices'));
+    });
+
+    it('the round trip is exact: export B == export A, element order included', async () => {
+      assert.deepEqual(await getB('/v1/export'), exportA);
     });
 
     it('importing the same document again skips everything and changes nothing', async () => {
@@ -1475,6 +1534,18 @@ describe('admin API (server A: admin seed, --admin-token, --test-clock)', () => 
       assert.equal(r.applied.keys.skipped, exportA.accounts.reduce((n, a) => n + a.keys.length + a.sub_users.reduce((m, u) => m + u.keys.length, 0), 0));
       assert.deepEqual(await getB('/v1/export'), before);
       assert.deepEqual(await getB('/v1/journal'), journalBefore);
+
+      // Existing entities are skipped, not updated: a changed balance or secret is ignored.
+      const changed = structuredClone(exportA);
+      const alpha = changed.accounts.find((a) => a.uin === UIN.alpha);
+      alpha.balance_fen = 1;
+      alpha.name = 'changed';
+      alpha.keys.find((k) => k.secret_id === K.alpha.secretId).secret_key = 'a-changed-secret-key-000000000001';
+      const again = h.adminOk(await apiB('POST', '/v1/import', { body: changed }));
+      assert.equal(again.applied.accounts.created, 0);
+      assert.equal(again.applied.keys.created, 0);
+      assert.deepEqual(await getB('/v1/export'), before);
+      assert.equal(await h.balanceOf(B.port, K.alpha), exportA.accounts.find((a) => a.uin === UIN.alpha).balance_fen);
     });
 
     it('an invalid document is 400 with its JSON path and changes nothing', async () => {
@@ -1646,15 +1717,18 @@ describe('admin API (server A: admin seed, --admin-token, --test-clock)', () => 
     it('writes exactly one JSON line per mutation, with who/method/path/status (and error when refused)', async () => {
       const url = `/v1/accounts/${UIN.gamma}/balance/topup`;
       const countFor = (method, p) => adminLogLines(A).filter((l) => l.method === method && l.path === p).length;
+      const noSuchKey = '/v1/keys/AKIDadmNoSuchKey00000000000000000001';
       const before = countFor('POST', url);
+      const patchesBefore = countFor('PATCH', noSuchKey);
       h.adminOk(await api('POST', url, { body: { amount_fen: 3, reason: 'audit' } }));
       await waitForOutput(A, () => countFor('POST', url) === before + 1, 'the audit line of the top-up');
       h.adminError(await api('POST', url, { body: { amount_fen: 0, reason: 'audit' } }), 400, 'invalid_field', 'amount_fen');
       await waitForOutput(A, () => countFor('POST', url) === before + 2, 'the audit line of the refused top-up');
       h.adminError(await api('PATCH', '/v1/keys/AKIDadmNoSuchKey00000000000000000001', { body: { enabled: true } }), 404, 'not_found', 'secret_id');
-      await waitForOutput(A, () => countFor('PATCH', '/v1/keys/AKIDadmNoSuchKey00000000000000000001') === 1, 'the audit line of the refused PATCH');
+      await waitForOutput(A, () => countFor('PATCH', noSuchKey) === patchesBefore + 1, 'the audit line of the refused PATCH');
       await new Promise((resolve) => setTimeout(resolve, 200));
       assert.equal(countFor('POST', url), before + 2, 'one line per mutation, no more');
+      assert.equal(countFor('PATCH', noSuchKey), patchesBefore + 1, 'one line per mutation, no more');
 
       const lines = adminLogLines(A).filter((l) => l.method === 'POST' && l.path === url).slice(-2);
       for (const l of lines) assert.match(l.time, TIME_RE);
@@ -1662,7 +1736,7 @@ describe('admin API (server A: admin seed, --admin-token, --test-clock)', () => 
         { kind: 'admin', who: FINGERPRINT, method: 'POST', path: url, status: 200 },
         { kind: 'admin', who: FINGERPRINT, method: 'POST', path: url, status: 400, error: 'invalid_field' },
       ]);
-      const patchLine = adminLogLines(A).find((l) => l.method === 'PATCH' && l.path === '/v1/keys/AKIDadmNoSuchKey00000000000000000001');
+      const patchLine = adminLogLines(A).filter((l) => l.method === 'PATCH' && l.path === noSuchKey).pop();
       const { time: _t, ...patchRest } = patchLine;
       assert.deepEqual(patchRest, {
         kind: 'admin', who: FINGERPRINT, method: 'PATCH', path: '/v1/keys/AKIDadmNoSuchKey00000000000000000001', status: 404, error: 'not_found',

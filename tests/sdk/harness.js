@@ -24,6 +24,12 @@ const REPO_ROOT = path.resolve(__dirname, '../..');
 const MNAD_BIN = process.env.MNAD_BIN
   ? path.resolve(REPO_ROOT, process.env.MNAD_BIN)
   : path.resolve(__dirname, '../../build/mnad');
+// mnactl, the operator CLI: MNACTL_BIN (or MNACTL_BINARY) when set, else the
+// mnactl next to MNAD_BIN, so that a run against build-asan/ uses that build's.
+const MNACTL_ENV = process.env.MNACTL_BIN || process.env.MNACTL_BINARY;
+const MNACTL_BIN = MNACTL_ENV
+  ? path.resolve(REPO_ROOT, MNACTL_ENV)
+  : path.join(path.dirname(MNAD_BIN), 'mnactl');
 const SEED_PATH = path.join(__dirname, 'fixtures', 'seed.json');
 const SEED = JSON.parse(fs.readFileSync(SEED_PATH, 'utf8'));
 
@@ -530,6 +536,7 @@ async function expectRefusalUnchanged(port, observer, fn, code, opts = {}) {
 
 module.exports = {
   MNAD_BIN,
+  MNACTL_BIN,
   SEED,
   SEED_PATH,
   KEYS,
