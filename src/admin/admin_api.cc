@@ -201,6 +201,25 @@ Reply CheckSeedConflicts(store::Transaction& transaction, const store::SeedData&
   return json::object();
 }
 
+// A read-only list of one account's records, {"<name>": [...]}; 404 for an
+// unknown account.
+
+template <typename Record>
+using Lister = Result<std::vector<Record>> (store::Transaction::*)(std::string_view);
+
+template <typename Record>
+void View(Call& call, const char* name, Lister<Record> list,
+          json::object (*to_json)(const Record&)) {
+  call.Read([uin = call.params[0], name, list, to_json](store::Transaction& transaction) -> Reply {
+    auto account = RequireAccount(transaction, uin);
+    if (!account) return tl::unexpected(account.error());
+    MNAD_STORED(records, (transaction.*list)(uin));
+    json::array out;
+    for (const Record& record : records) out.push_back(to_json(record));
+    return json::object{{name, std::move(out)}};
+  });
+}
+
 // --- accounts ---------------------------------------------------------------
 
 void ListAccounts(Call& call) {
@@ -328,17 +347,6 @@ void PatchAccount(Call& call) {
 
 // --- API keys ---------------------------------------------------------------
 
-void ListKeys(Call& call) {
-  call.Read([uin = call.params[0]](store::Transaction& transaction) -> Reply {
-    auto account = RequireAccount(transaction, uin);
-    if (!account) return tl::unexpected(account.error());
-    MNAD_STORED(keys, transaction.ListApiKeys(uin));
-    json::array out;
-    for (const auto& key : keys) out.push_back(KeyJson(key, /*with_secret=*/false));
-    return json::object{{"keys", std::move(out)}};
-  });
-}
-
 struct KeyRequest {
   store::ApiKeyRecord key;
   std::optional<std::string> sub_user_uin;
@@ -438,17 +446,6 @@ tl::expected<store::SubUserRecord, AdminError> FindSubUser(store::Transaction& t
   }
   return tl::unexpected(NotFound(
       "sub_user_uin", "Account " + account_uin + " has no sub-user " + sub_user_uin + "."));
-}
-
-void ListSubUsers(Call& call) {
-  call.Read([uin = call.params[0]](store::Transaction& transaction) -> Reply {
-    auto account = RequireAccount(transaction, uin);
-    if (!account) return tl::unexpected(account.error());
-    MNAD_STORED(sub_users, transaction.ListSubUsers(uin));
-    json::array out;
-    for (const auto& sub_user : sub_users) out.push_back(SubUserJson(sub_user));
-    return json::object{{"sub_users", std::move(out)}};
-  });
 }
 
 void CreateSubUser(Call& call) {
@@ -602,17 +599,6 @@ tl::expected<store::VoucherRecord, AdminError> FindVoucher(store::Transaction& t
       NotFound("voucher_id", "Account " + uin + " has no voucher " + voucher_id + "."));
 }
 
-void ListVouchers(Call& call) {
-  call.Read([uin = call.params[0]](store::Transaction& transaction) -> Reply {
-    auto account = RequireAccount(transaction, uin);
-    if (!account) return tl::unexpected(account.error());
-    MNAD_STORED(vouchers, transaction.ListVouchers(uin));
-    json::array out;
-    for (const auto& voucher : vouchers) out.push_back(VoucherJson(voucher));
-    return json::object{{"vouchers", std::move(out)}};
-  });
-}
-
 void IssueVoucher(Call& call) {
   // Defaults the seed format does not have: a generated id, valid from now
   // (the business clock's now).
@@ -690,22 +676,19 @@ void SetPrices(Call& call) {
 
 // --- read-only views ----------------------------------------------------------
 
-template <typename Record>
-using Lister = Result<std::vector<Record>> (store::Transaction::*)(std::string_view);
-
-template <typename Record>
-void View(Call& call, const char* name, Lister<Record> list,
-          json::object (*to_json)(const Record&)) {
-  call.Read([uin = call.params[0], name, list, to_json](store::Transaction& transaction) -> Reply {
-    auto account = RequireAccount(transaction, uin);
-    if (!account) return tl::unexpected(account.error());
-    MNAD_STORED(records, (transaction.*list)(uin));
-    json::array out;
-    for (const Record& record : records) out.push_back(to_json(record));
-    return json::object{{name, std::move(out)}};
-  });
+json::object KeyJsonWithoutSecret(const store::ApiKeyRecord& key) {
+  return KeyJson(key, /*with_secret=*/false);
 }
 
+void ListKeys(Call& call) {
+  View<store::ApiKeyRecord>(call, "keys", &store::Transaction::ListApiKeys, KeyJsonWithoutSecret);
+}
+void ListSubUsers(Call& call) {
+  View<store::SubUserRecord>(call, "sub_users", &store::Transaction::ListSubUsers, SubUserJson);
+}
+void ListVouchers(Call& call) {
+  View<store::VoucherRecord>(call, "vouchers", &store::Transaction::ListVouchers, VoucherJson);
+}
 void ListDevices(Call& call) {
   View<store::DeviceRecord>(call, "devices", &store::Transaction::ListDevices, DeviceJson);
 }

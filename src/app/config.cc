@@ -92,6 +92,7 @@ bool ConfigFileArgs(const std::string& path, CLI::App& app, const std::vector<st
 std::optional<Config> ParseConfig(int argc, char** argv, int* exit_code) {
   Config config;
   CLI::App app{"mnad: a Tencent Cloud MNA (OrderPerLicense) API server"};
+  app.name("mnad");
   app.option_defaults()->always_capture_default();
   app.add_option("--listen", config.listen,
                  "HOST:PORT for the TC API 3.0 endpoint; port 0 picks a free port")
@@ -120,7 +121,8 @@ std::optional<Config> ParseConfig(int argc, char** argv, int* exit_code) {
       ->envname("MNAD_CREDENTIAL_CACHE_MS")
       ->check(CLI::Range(0, 60'000));
   app.add_option("--admin-listen", config.admin_listen,
-                 "HOST:PORT of the admin API (health, info, metrics); \"off\" disables it")
+                 "HOST:PORT of the operator's admin API (accounts, keys, money, health, metrics); "
+                 "\"off\" disables it")
       ->envname("MNAD_ADMIN_LISTEN");
   app.add_option("--admin-token", config.admin_token,
                  "admin API token (at least 32 characters); default: generated once into "

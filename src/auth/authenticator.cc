@@ -38,15 +38,14 @@ std::optional<std::string_view> FindHeader(const HeaderList& headers, std::strin
 }
 
 std::vector<std::string> HostCandidates(std::string_view host_header) {
-  std::vector<std::string> hosts{std::string(host_header)};
   size_t colon = host_header.rfind(':');
   if (colon != std::string_view::npos && colon + 1 < host_header.size()) {
     std::string_view port = host_header.substr(colon + 1);
     if (std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-      hosts.emplace_back(host_header.substr(0, colon));
+      return {std::string(host_header.substr(0, colon)), std::string(host_header)};
     }
   }
-  return hosts;
+  return {std::string(host_header)};
 }
 
 namespace {

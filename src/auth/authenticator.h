@@ -77,8 +77,9 @@ class Authenticator {
 
 // Finds a header by lower-case name; nullopt when absent.
 std::optional<std::string_view> FindHeader(const HeaderList& headers, std::string_view name);
-// The host values a client may have signed: the Host header as sent, then
-// without a trailing ":port" (the Node SDK signs the host without its port).
+// The host values a client may have signed: without a trailing ":port"
+// first (the Node SDK signs the hostname but sends host:port; a domain on
+// the default port has no port either), then the Host header as sent.
 std::vector<std::string> HostCandidates(std::string_view host_header);
 
 }  // namespace mnad::auth

@@ -223,11 +223,11 @@ TEST_F(AuthenticatorTest, VerifiesThePublishedV1Vector) {
 
 TEST(HostCandidatesTest, StripsOnlyANumericPort) {
   EXPECT_EQ(HostCandidates("127.0.0.1:8080"),
-            (std::vector<std::string>{"127.0.0.1:8080", "127.0.0.1"}));
+            (std::vector<std::string>{"127.0.0.1", "127.0.0.1:8080"}));
   EXPECT_EQ(HostCandidates("mna.tencentcloudapi.com"),
             (std::vector<std::string>{"mna.tencentcloudapi.com"}));
   EXPECT_EQ(HostCandidates("http://127.0.0.1:9"),
-            (std::vector<std::string>{"http://127.0.0.1:9", "http://127.0.0.1"}));
+            (std::vector<std::string>{"http://127.0.0.1", "http://127.0.0.1:9"}));
 }
 
 }  // namespace

@@ -214,6 +214,11 @@ async function admin(server, method, urlPath, { body, rawBody, token = server.ad
   else if (body !== undefined) payload = JSON.stringify(body);
   if (payload !== undefined && !('Content-Type' in h)) h['Content-Type'] = 'application/json';
   const res = await fetch(server.adminUrl + urlPath, { method, headers: h, body: payload });
+  return readReply(res);
+}
+
+// A fetch response as {status, headers, text, json (null when not JSON)}.
+async function readReply(res) {
   const text = await res.text();
   let json = null;
   try {
@@ -420,14 +425,7 @@ async function rawTc3(port, {
   for (const k of Object.keys(h)) if (h[k] === undefined || h[k] === null) delete h[k];
   const url = `http://127.0.0.1:${port}/` + (query ? `?${query}` : '');
   const res = await fetch(url, { method, headers: h, body: hasBody ? body : undefined });
-  const text = await res.text();
-  let json = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = null;
-  }
-  return { status: res.status, headers: res.headers, text, json };
+  return readReply(res);
 }
 
 // Asserts a raw reply is the documented error envelope with `code`.
