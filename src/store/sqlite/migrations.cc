@@ -160,6 +160,60 @@ CREATE INDEX flow_packages_by_account ON flow_packages(account_uin);
 DROP INDEX journal_by_account;
 DROP INDEX orders_by_account;
 )sql",
+      // 5: fewer B-trees written per purchase. Licenses and orders are
+      // stored in their primary key's B-tree (WITHOUT ROWID); a license's
+      // device and hardware ids are unique through partial indexes that
+      // hold only the ids that are set; journal ids no longer go through
+      // sqlite_sequence (rows are never deleted but by a reset).
+      R"sql(
+CREATE TABLE licenses_v5 (
+  resource_id TEXT PRIMARY KEY,
+  account_uin TEXT NOT NULL REFERENCES accounts(uin),
+  device_id TEXT,
+  hardware_id TEXT,
+  order_id TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  CHECK (device_id IS NOT NULL OR hardware_id IS NOT NULL)
+) STRICT, WITHOUT ROWID;
+INSERT INTO licenses_v5 SELECT resource_id, account_uin, device_id, hardware_id, order_id, created_ms
+  FROM licenses;
+DROP TABLE licenses;
+ALTER TABLE licenses_v5 RENAME TO licenses;
+CREATE UNIQUE INDEX licenses_by_device ON licenses(device_id) WHERE device_id IS NOT NULL;
+CREATE UNIQUE INDEX licenses_by_hardware ON licenses(hardware_id) WHERE hardware_id IS NOT NULL;
+CREATE TABLE orders_v5 (
+  order_id TEXT PRIMARY KEY,
+  account_uin TEXT NOT NULL REFERENCES accounts(uin),
+  caller_uin TEXT NOT NULL,
+  action TEXT NOT NULL,
+  resource_id TEXT NOT NULL,
+  total_fen INTEGER NOT NULL CHECK (total_fen >= 0),
+  voucher_id TEXT,
+  voucher_fen INTEGER NOT NULL CHECK (voucher_fen >= 0),
+  balance_fen INTEGER NOT NULL CHECK (balance_fen >= 0),
+  created_ms INTEGER NOT NULL,
+  CHECK (voucher_fen + balance_fen = total_fen)
+) STRICT, WITHOUT ROWID;
+INSERT INTO orders_v5 SELECT order_id, account_uin, caller_uin, action, resource_id, total_fen,
+  voucher_id, voucher_fen, balance_fen, created_ms FROM orders;
+DROP TABLE orders;
+ALTER TABLE orders_v5 RENAME TO orders;
+CREATE TABLE journal_v5 (
+  entry_id INTEGER PRIMARY KEY,
+  at_ms INTEGER NOT NULL,
+  account_uin TEXT NOT NULL REFERENCES accounts(uin),
+  voucher_id TEXT,
+  delta_fen INTEGER NOT NULL,
+  balance_after_fen INTEGER NOT NULL CHECK (balance_after_fen >= 0),
+  reason TEXT NOT NULL,
+  order_id TEXT
+) STRICT;
+INSERT INTO journal_v5 SELECT entry_id, at_ms, account_uin, voucher_id, delta_fen,
+  balance_after_fen, reason, order_id FROM journal;
+DROP TABLE journal;
+ALTER TABLE journal_v5 RENAME TO journal;
+CREATE INDEX journal_by_voucher ON journal(voucher_id) WHERE voucher_id IS NOT NULL;
+)sql",
   };
   return steps;
 }

@@ -198,22 +198,7 @@ Result<void> SqliteTransaction::ApplySeed(const SeedData& seed, int64_t now_ms,
       MNAD_TRY(insert->Bind(1, region).Run());
     }
   }
-  if (seed.prices) {
-    Result<Statement> upsert = db.Prepare(
-        "INSERT INTO prices(id, license_fen, flow_20g_fen, flow_50g_fen, "
-        "flow_100g_fen, "
-        "flow_500g_fen) VALUES (1, ?1, ?2, ?3, ?4, ?5) ON CONFLICT(id) DO UPDATE SET "
-        "license_fen=?1, flow_20g_fen=?2, flow_50g_fen=?3, flow_100g_fen=?4, "
-        "flow_500g_fen=?5");
-    if (!upsert) return tl::unexpected(upsert.error());
-    const Prices& p = *seed.prices;
-    MNAD_TRY(upsert->Bind(1, p.license_fen)
-                 .Bind(2, p.flow_package_20g_fen)
-                 .Bind(3, p.flow_package_50g_fen)
-                 .Bind(4, p.flow_package_100g_fen)
-                 .Bind(5, p.flow_package_500g_fen)
-                 .Run());
-  }
+  if (seed.prices) MNAD_TRY(SetPrices(*seed.prices));
   for (const SeedAccount& account : seed.accounts) {
     MNAD_TRY(ApplySeedAccount(db, account, now_ms, source, report));
   }
