@@ -104,7 +104,8 @@ std::optional<Config> ParseConfig(int argc, char** argv, int* exit_code) {
                  "seed file (JSON) applied at start; existing ids are skipped")
       ->envname("MNAD_SEED")
       ->check(CLI::ExistingFile);
-  app.add_option("--io-threads", config.io_threads, "I/O threads (0 = one per core)")
+  app.add_option("--io-threads", config.io_threads,
+                 "I/O threads (0 = one per core but one, left to the store's writer; at least 1)")
       ->envname("MNAD_IO_THREADS")
       ->check(CLI::Range(0, 256));
   app.add_option("--rate-limit-per-second", config.rate_limit_per_second,

@@ -14,7 +14,7 @@ struct Config {
   std::string listen = "127.0.0.1:8080";  // HOST:PORT of the TC API; port 0 picks one
   std::string data_dir = "./data";        // holds mnad.db
   std::optional<std::string> seed_path;   // applied at start, idempotently
-  int io_threads = 0;                     // 0: one per core
+  int io_threads = 0;                     // 0: cores - 1 (at least 1)
   int rate_limit_per_second = 20;         // per (Action, caller, Region)
   int signature_clock_skew_seconds_max = 300;
   int credential_cache_ms = 1000;               // how long a resolved API key is reused

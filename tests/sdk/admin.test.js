@@ -102,7 +102,13 @@ test('admin API: health, token, info, metrics that move with traffic, request lo
     assert.match(text, /# TYPE mnad_group_commit_batch_size histogram/);
     assert.match(text, /# TYPE mnad_group_commit_duration_seconds histogram/);
 
-    // One JSON log line per request; never a secret.
+    // One JSON log line per request; never a secret. Request lines are
+    // flushed at least once a second.
+    const requestLines = () => server.stderr().split('\n')
+      .filter((l) => l.startsWith('{"time"') && l.includes('"DescribeAccountBalance"'));
+    for (let waited = 0; requestLines().length < 10 && waited < 5000; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     const lines = server.stderr().split('\n').filter((l) => l.startsWith('{"time"'));
     const logged = lines.map((l) => JSON.parse(l));
     const balanceLines = logged.filter((l) => l.action === 'DescribeAccountBalance');
