@@ -380,6 +380,8 @@ struct AdminCommand {
   std::vector<Arg> args;
   View view;
   bool send_body = false;  // POST/PUT/PATCH with a JSON body (empty: {})
+  // Body fields the command always sends (`keys disable`: enabled=false).
+  std::vector<std::pair<std::string, bool>> fixed = {};
 };
 
 const std::vector<AdminCommand>& AdminCommands() {
@@ -450,14 +452,16 @@ const std::vector<AdminCommand>& AdminCommands() {
        "/v1/keys/{secret_id}",
        {{"secret_id", Kind::kPath, "secret_id", "the key's SecretId", true}},
        {},
-       true},
+       true,
+       {{"enabled", false}}},
       {{"keys", "enable"},
        "enable a key",
        verb::patch,
        "/v1/keys/{secret_id}",
        {{"secret_id", Kind::kPath, "secret_id", "the key's SecretId", true}},
        {},
-       true},
+       true,
+       {{"enabled", true}}},
       {{"keys", "delete"},
        "delete a key",
        verb::delete_,
@@ -546,10 +550,14 @@ const std::vector<AdminCommand>& AdminCommands() {
        verb::put,
        "/v1/prices",
        {{"license-fen", Kind::kInt, "license_fen", "a permanent license"},
-        {"flow-20g-fen", Kind::kInt, "DEVICE_1_FLOW_20G", "package DEVICE_1_FLOW_20G"},
-        {"flow-50g-fen", Kind::kInt, "DEVICE_2_FLOW_50G", "package DEVICE_2_FLOW_50G"},
-        {"flow-100g-fen", Kind::kInt, "DEVICE_3_FLOW_100G", "package DEVICE_3_FLOW_100G"},
-        {"flow-500g-fen", Kind::kInt, "DEVICE_5_FLOW_500G", "package DEVICE_5_FLOW_500G"}},
+        {"flow-20g-fen", Kind::kInt, "flow_packages_fen.DEVICE_1_FLOW_20G",
+         "package DEVICE_1_FLOW_20G"},
+        {"flow-50g-fen", Kind::kInt, "flow_packages_fen.DEVICE_2_FLOW_50G",
+         "package DEVICE_2_FLOW_50G"},
+        {"flow-100g-fen", Kind::kInt, "flow_packages_fen.DEVICE_3_FLOW_100G",
+         "package DEVICE_3_FLOW_100G"},
+        {"flow-500g-fen", Kind::kInt, "flow_packages_fen.DEVICE_5_FLOW_500G",
+         "package DEVICE_5_FLOW_500G"}},
        {},
        true},
       {{"devices"},
@@ -648,11 +656,19 @@ bool ToBool(const std::string& text, const std::string& name) {
   throw Exit{2, name + ": expected true or false, got \"" + text + "\""};
 }
 
+// The body member a field names; "a.b" is member b of the object a.
+json::value& FieldAt(json::object& body, std::string_view field) {
+  size_t dot = field.find('.');
+  if (dot == std::string_view::npos) return body[field];
+  json::value& outer = body[field.substr(0, dot)];
+  if (!outer.is_object()) outer.emplace_object();
+  return FieldAt(outer.get_object(), field.substr(dot + 1));
+}
+
 void RunAdminCommand(const Admin& admin, const AdminCommand& command, const Given& given) {
   std::string path = command.path;
   json::object body;
   std::optional<json::value> whole_body;
-  json::object* flow = nullptr;
   for (const Arg& arg : command.args) {
     auto value = given.values.find(CliName(arg));
     bool has_value = value != given.values.end();
@@ -667,14 +683,7 @@ void RunAdminCommand(const Admin& admin, const AdminCommand& command, const Give
         if (has_value) body[arg.field] = value->second;
         break;
       case Kind::kInt:
-        if (has_value) {
-          if (arg.field.starts_with("DEVICE_")) {
-            if (flow == nullptr) flow = &body["flow_packages_fen"].emplace_object();
-            (*flow)[arg.field] = ToInt(value->second, arg.name);
-          } else {
-            body[arg.field] = ToInt(value->second, arg.name);
-          }
-        }
+        if (has_value) FieldAt(body, arg.field) = ToInt(value->second, arg.name);
         break;
       case Kind::kBool:
         if (has_value) body[arg.field] = ToBool(value->second, arg.name);
@@ -699,8 +708,7 @@ void RunAdminCommand(const Admin& admin, const AdminCommand& command, const Give
         break;
     }
   }
-  if (command.words == std::vector<std::string>{"keys", "disable"}) body["enabled"] = false;
-  if (command.words == std::vector<std::string>{"keys", "enable"}) body["enabled"] = true;
+  for (const auto& [field, value] : command.fixed) body[field] = value;
   if (whole_body && body.size() > 0)
     throw Exit{2, "--from-file cannot be combined with other fields"};
   std::optional<json::value> sent;
