@@ -98,9 +98,50 @@ void SqliteStore::WriterLoop() {
   }
 }
 
+// Runs the batch's commands in the open transaction. Commands marked in
+// `settled` already have their final answer and are skipped. Without
+// savepoints (`isolated` false) a command that must be undone after it
+// wrote cannot be: the run stops there and answers its index, so that the
+// caller rolls back and runs the rest with savepoints. Answers -1 when
+// every command ran, or -2 when the transaction itself was lost.
+int SqliteStore::RunCommands(std::vector<WriteCommand>& batch, std::vector<bool>& settled,
+                             SqliteTransaction& transaction, bool isolated) {
+  Connection& db = *writer_;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (settled[i]) continue;
+    transaction.ResetForCommand();
+    if (isolated) {
+      // A savepoint per command: one command's failure undoes only its own
+      // writes, never its neighbours' in the batch.
+      Result<void> savepoint = db.Run("SAVEPOINT command");
+      bool keep = savepoint.has_value() && batch[i].run(transaction);
+      if (savepoint && !keep) (void)db.Run("ROLLBACK TO command");
+      if (savepoint) (void)db.Run("RELEASE command");
+    } else {
+      int64_t changes_before = sqlite3_total_changes64(db.handle());
+      bool keep = batch[i].run(transaction);
+      if (!keep) {
+        // An answer that leaves no trace needs no undo when nothing was
+        // written; otherwise this command's answer is final and the batch
+        // starts over without it, one savepoint per command.
+        settled[i] = true;
+        if (sqlite3_total_changes64(db.handle()) != changes_before) return static_cast<int>(i);
+      }
+    }
+    // An I/O error can make SQLite roll the whole transaction back.
+    if (sqlite3_get_autocommit(db.handle()) != 0) return -2;
+  }
+  return -1;
+}
+
 void SqliteStore::ExecuteBatch(std::vector<WriteCommand>& batch) {
   Connection& db = *writer_;
   SqliteTransaction transaction(db, options_.faults);
+  std::vector<bool> settled(batch.size(), false);
+  // Most commands either succeed or refuse before writing, so the first
+  // attempt runs them without savepoints, which cost a statement each and
+  // a copy of every page a command touches.
+  bool isolated = false;
   Error failure{ErrorCode::kFailedOperationTransactionException, ""};
   for (int attempt = 0; attempt < options_.commit_attempts_max; ++attempt) {
     Result<void> begun = db.Run("BEGIN IMMEDIATE");
@@ -108,21 +149,23 @@ void SqliteStore::ExecuteBatch(std::vector<WriteCommand>& batch) {
       failure.message = begun.error().message;
       continue;
     }
-    for (WriteCommand& command : batch) {
-      transaction.ResetForCommand();
-      // A savepoint per command: one command's failure undoes only its own
-      // writes, never its neighbours' in the batch.
-      Result<void> savepoint = db.Run("SAVEPOINT command");
-      bool keep = savepoint.has_value() && command.run(transaction);
-      if (savepoint && !keep) (void)db.Run("ROLLBACK TO command");
-      if (savepoint) (void)db.Run("RELEASE command");
+    int stopped = RunCommands(batch, settled, transaction, isolated);
+    if (stopped >= 0) {
+      // A command wrote, then failed: undo everything, then run the others
+      // again, each in its own savepoint. Not counted as an attempt.
+      (void)db.Run("ROLLBACK");
+      isolated = true;
+      --attempt;
+      continue;
     }
     bool inject_failure = options_.faults != nullptr && options_.faults->fail_commits.load() > 0 &&
                           options_.faults->fail_commits.fetch_sub(1) > 0;
     int64_t commit_started = clock_->MonotonicNanos();
-    Result<void> committed = inject_failure
-                                 ? Fail(ErrorCode::kInternalError, "injected commit fault")
-                                 : db.Run("COMMIT");
+    Result<void> committed =
+        stopped == -2
+            ? Fail(ErrorCode::kInternalError, "the transaction was rolled back: " + db.LastError())
+        : inject_failure ? Fail(ErrorCode::kInternalError, "injected commit fault")
+                         : db.Run("COMMIT");
     if (committed) {
       commit_seconds_.Observe(static_cast<double>(clock_->MonotonicNanos() - commit_started) / 1e9);
       batch_sizes_.Observe(static_cast<double>(batch.size()));

@@ -2,10 +2,12 @@
 // synchronous=FULL, so a committed change survives a crash or power loss.
 //
 // One writer thread owns the write connection. It takes every command
-// waiting (up to a bound), runs each in its own SAVEPOINT inside one
-// transaction, commits once (one fsync for the whole batch: group commit)
-// and only then completes the commands, so a reply is never sent before its
-// effects are durable. Reads use a pool of separate WAL connections and
+// waiting (up to a bound), runs them in one transaction, commits once (one
+// fsync for the whole batch: group commit) and only then completes the
+// commands, so a reply is never sent before its effects are durable. A
+// command whose answer must leave no trace but which already wrote sends
+// the batch back to the start, this time with a SAVEPOINT per command, so
+// that undoing it never undoes its neighbours. Reads use a pool of separate WAL connections and
 // never wait for the writer.
 // Thread-safe: yes.
 #pragma once
@@ -103,6 +105,8 @@ class SqliteStore final : public Store {
   void WriterLoop();
   void CheckpointLoop();
   void ExecuteBatch(std::vector<WriteCommand>& batch);
+  int RunCommands(std::vector<WriteCommand>& batch, std::vector<bool>& settled,
+                  SqliteTransaction& transaction, bool isolated);
 
   SqliteStoreOptions options_;
   const Clock* clock_;

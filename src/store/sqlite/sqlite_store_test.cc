@@ -179,5 +179,86 @@ TEST_F(SqliteStoreTest, AFailingSeedChangesNothing) {
   EXPECT_TRUE(regions->empty());
 }
 
+// Runs `bodies` as one batch: a first command holds the writer until all
+// of them are queued behind it. Answers how often each body ran and whether
+// each batch member was answered durable.
+struct BatchRun {
+  std::vector<int> runs;
+  std::vector<bool> durable;
+};
+BatchRun RunOneBatch(SqliteStore& store, std::vector<std::function<bool(Transaction&)>> bodies) {
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::promise<void> holding;
+  store.Submit(WriteCommand{.run =
+                                [&](Transaction&) {
+                                  holding.set_value();
+                                  released.wait();
+                                  return true;
+                                },
+                            .done = [](Result<void>) {}});
+  holding.get_future().wait();
+  BatchRun result{std::vector<int>(bodies.size(), 0), std::vector<bool>(bodies.size(), false)};
+  std::vector<std::promise<void>> done(bodies.size());
+  for (size_t i = 0; i < bodies.size(); ++i) {
+    store.Submit(WriteCommand{.run =
+                                  [&, i](Transaction& transaction) {
+                                    ++result.runs[i];
+                                    return bodies[i](transaction);
+                                  },
+                              .done =
+                                  [&, i](Result<void> durable) {
+                                    result.durable[i] = durable.has_value();
+                                    done[i].set_value();
+                                  }});
+  }
+  release.set_value();
+  for (auto& promise : done) promise.get_future().wait();
+  return result;
+}
+
+int64_t BalanceIn(Transaction& transaction, std::string_view uin) {
+  return (*transaction.FindAccount(uin))->balance_fen;
+}
+
+TEST_F(SqliteStoreTest, ACommandThatWroteThenFailedIsUndoneAloneAndItsNeighboursKept) {
+  ASSERT_TRUE(store_->ApplySeed(Parse(kSeed)).has_value());
+  int64_t seen_by_third = -1;
+  BatchRun batch = RunOneBatch(
+      *store_,
+      {[](Transaction& transaction) {
+         return transaction.SetAccountBalance("100", 111).has_value();
+       },
+       [](Transaction& transaction) {
+         EXPECT_TRUE(transaction.SetAccountBalance("200", 999).has_value());
+         return false;  // answers an error: its write must vanish
+       },
+       [&](Transaction& transaction) {
+         seen_by_third = BalanceIn(transaction, "200");
+         return transaction.SetAccountBalance("100", BalanceIn(transaction, "100") + 1).has_value();
+       }});
+  // The first ran again after the rollback; the failed one ran once, its
+  // answer final; the third ran only once, after it.
+  EXPECT_EQ(batch.runs, (std::vector<int>{2, 1, 1}));
+  EXPECT_EQ(batch.durable, (std::vector<bool>{true, true, true}));
+  EXPECT_EQ(seen_by_third, 0);
+  EXPECT_EQ((*store_->FindAccount("100"))->balance_fen, 112);
+  EXPECT_EQ((*store_->FindAccount("200"))->balance_fen, 0);
+}
+
+TEST_F(SqliteStoreTest, ARefusalThatWroteNothingCostsNoRerun) {
+  ASSERT_TRUE(store_->ApplySeed(Parse(kSeed)).has_value());
+  BatchRun batch = RunOneBatch(
+      *store_,
+      {[](Transaction& transaction) { return transaction.SetAccountBalance("100", 7).has_value(); },
+       [](Transaction& transaction) { return BalanceIn(transaction, "100") != 7; },
+       [](Transaction& transaction) {
+         return transaction.SetAccountBalance("200", 8).has_value();
+       }});
+  EXPECT_EQ(batch.runs, (std::vector<int>{1, 1, 1}));
+  EXPECT_EQ((*store_->FindAccount("100"))->balance_fen, 7);
+  EXPECT_EQ((*store_->FindAccount("200"))->balance_fen, 8);
+}
+
 }  // namespace
 }  // namespace mnad::store::sqlite
