@@ -106,9 +106,9 @@ Result<void> Connection::Exec(std::string_view sql) {
 }
 
 Result<Statement> Connection::Prepare(std::string_view sql) {
-  std::string key(sql);
-  auto cached = statements_.find(key);
+  auto cached = statements_.find(sql);
   if (cached != statements_.end()) return Statement(cached->second);
+  std::string key(sql);
   sqlite3_stmt* statement = nullptr;
   int rc = sqlite3_prepare_v3(db_, key.c_str(), static_cast<int>(key.size()),
                               SQLITE_PREPARE_PERSISTENT, &statement, nullptr);

@@ -31,7 +31,7 @@ inline Result<T> AsTransactionError(Result<T> result) {
 }
 
 template <typename Record, typename Reader>
-Result<std::optional<Record>> QueryOne(Connection& db, const std::string& sql,
+Result<std::optional<Record>> QueryOne(Connection& db, std::string_view sql,
                                        std::initializer_list<std::string_view> keys,
                                        Reader reader) {
   Result<Statement> query = db.Prepare(sql);
@@ -45,7 +45,7 @@ Result<std::optional<Record>> QueryOne(Connection& db, const std::string& sql,
 }
 
 template <typename Record, typename Reader>
-Result<std::vector<Record>> QueryAll(Connection& db, const std::string& sql,
+Result<std::vector<Record>> QueryAll(Connection& db, std::string_view sql,
                                      std::initializer_list<std::string_view> keys, Reader reader) {
   Result<Statement> query = db.Prepare(sql);
   if (!query) return AsTransactionError<std::vector<Record>>(tl::unexpected(query.error()));

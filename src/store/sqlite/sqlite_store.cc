@@ -24,6 +24,14 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(SqliteStoreOptions option
 SqliteStore::SqliteStore(SqliteStoreOptions options, const Clock* clock,
                          std::unique_ptr<Connection> writer)
     : options_(std::move(options)), clock_(clock), writer_(std::move(writer)) {
+  // After each commit SQLite tells the WAL's size in frames.
+  sqlite3_wal_hook(
+      writer_->handle(),
+      [](void* store, sqlite3*, const char*, int frames) {
+        static_cast<SqliteStore*>(store)->wal_frames_ = frames;
+        return SQLITE_OK;
+      },
+      this);
   writer_thread_ = std::thread([this] { WriterLoop(); });
   checkpoint_thread_ = std::thread([this] { CheckpointLoop(); });
 }
@@ -37,8 +45,24 @@ SqliteStore::~SqliteStore() {
   checkpoint_wakeup_.notify_all();
   writer_thread_.join();
   checkpoint_thread_.join();
+  idle_readers_.clear();  // their snapshots would hold back the checkpoint
   // Leave a compact database behind: everything copied out of the WAL.
   (void)writer_->Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+}
+
+void SqliteStore::RestartWal() {
+  // RESTART waits for every reader still reading from the WAL: readers give
+  // up their snapshots while it runs, even current ones.
+  restart_pending_.store(true, std::memory_order_release);
+  {
+    std::lock_guard readers(readers_mutex_);
+    for (Reader& reader : idle_readers_) ReleaseStaleSnapshot(reader);
+  }
+  if (sqlite3_wal_checkpoint_v2(writer_->handle(), nullptr, SQLITE_CHECKPOINT_RESTART, nullptr,
+                                nullptr) == SQLITE_OK) {
+    wal_frames_ = 0;
+  }
+  restart_pending_.store(false, std::memory_order_release);
 }
 
 void SqliteStore::CheckpointLoop() {
@@ -50,14 +74,13 @@ void SqliteStore::CheckpointLoop() {
     checkpoint_wakeup_.wait_for(lock, std::chrono::milliseconds(options_.checkpoint_interval_ms));
     if (stopping_) break;
     lock.unlock();
-    // PASSIVE: copies what it can without waiting for readers or the writer.
-    int log_frames = 0;
-    sqlite3_wal_checkpoint_v2((*connection)->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
-                              &log_frames, nullptr);
-    if (log_frames > options_.wal_frames_max) {
-      sqlite3_wal_checkpoint_v2((*connection)->handle(), nullptr, SQLITE_CHECKPOINT_RESTART,
-                                nullptr, nullptr);
+    {
+      std::lock_guard readers(readers_mutex_);
+      for (Reader& reader : idle_readers_) ReleaseStaleSnapshot(reader);
     }
+    // PASSIVE: copies what it can without waiting for readers or the writer.
+    sqlite3_wal_checkpoint_v2((*connection)->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                              nullptr);
     lock.lock();
   }
 }
@@ -167,6 +190,7 @@ void SqliteStore::ExecuteBatch(std::vector<WriteCommand>& batch) {
         : inject_failure ? Fail(ErrorCode::kInternalError, "injected commit fault")
                          : db.Run("COMMIT");
     if (committed) {
+      commits_.fetch_add(1, std::memory_order_release);
       commit_seconds_.Observe(static_cast<double>(clock_->MonotonicNanos() - commit_started) / 1e9);
       batch_sizes_.Observe(static_cast<double>(batch.size()));
       {
@@ -176,6 +200,7 @@ void SqliteStore::ExecuteBatch(std::vector<WriteCommand>& batch) {
         stats_.largest_batch = std::max<uint64_t>(stats_.largest_batch, batch.size());
       }
       for (WriteCommand& command : batch) command.done({});
+      if (wal_frames_ > options_.wal_frames_max) RestartWal();
       return;
     }
     failure.message = committed.error().message;
@@ -189,26 +214,55 @@ void SqliteStore::ExecuteBatch(std::vector<WriteCommand>& batch) {
   for (WriteCommand& command : batch) command.done(tl::unexpected(failure));
 }
 
+bool SqliteStore::SnapshotCurrent(const Reader& reader, uint64_t commits) const {
+  return reader.in_snapshot && reader.commits_seen == commits &&
+         !restart_pending_.load(std::memory_order_acquire);
+}
+
+void SqliteStore::ReleaseStaleSnapshot(Reader& reader) {
+  if (reader.in_snapshot && !SnapshotCurrent(reader, commits_.load(std::memory_order_acquire))) {
+    (void)reader.connection->Run("COMMIT");
+    reader.in_snapshot = false;
+  }
+}
+
 SqliteStore::ReadLease::~ReadLease() {
-  if (connection_ == nullptr) return;
+  if (reader_.connection == nullptr) return;
+  store_->ReleaseStaleSnapshot(reader_);
   std::lock_guard lock(store_->readers_mutex_);
-  store_->idle_readers_.push_back(std::move(connection_));
+  store_->idle_readers_.push_back(std::move(reader_));
 }
 
 Result<SqliteStore::ReadLease> SqliteStore::Read() {
+  Reader reader;
   {
     std::lock_guard lock(readers_mutex_);
     if (!idle_readers_.empty()) {
-      std::unique_ptr<Connection> connection = std::move(idle_readers_.back());
+      reader = std::move(idle_readers_.back());
       idle_readers_.pop_back();
-      return ReadLease(this, std::move(connection));
     }
   }
-  Result<std::unique_ptr<Connection>> opened =
-      Connection::Open(options_.path, /*create=*/false, options_.reader_cache_kib);
-  if (!opened) return tl::unexpected(opened.error());
-  MNAD_TRY((*opened)->Exec("PRAGMA query_only=1"));
-  return ReadLease(this, std::move(*opened));
+  if (reader.connection == nullptr) {
+    Result<std::unique_ptr<Connection>> opened =
+        Connection::Open(options_.path, /*create=*/false, options_.reader_cache_kib);
+    if (!opened) return tl::unexpected(opened.error());
+    MNAD_TRY((*opened)->Exec("PRAGMA query_only=1"));
+    reader.connection = std::move(*opened);
+  }
+  // An error may have ended the transaction behind our back.
+  if (sqlite3_get_autocommit(reader.connection->handle()) != 0) reader.in_snapshot = false;
+  // Read before the snapshot begins: the snapshot then holds at least every
+  // batch counted here (the writer counts a batch once it is durable).
+  uint64_t commits = commits_.load(std::memory_order_acquire);
+  if (!SnapshotCurrent(reader, commits)) {
+    if (reader.in_snapshot) (void)reader.connection->Run("COMMIT");
+    reader.in_snapshot = false;
+    // BEGIN is deferred: the snapshot is taken by the first read after it.
+    MNAD_TRY(reader.connection->Run("BEGIN"));
+    reader.in_snapshot = true;
+    reader.commits_seen = commits;
+  }
+  return ReadLease(this, std::move(reader));
 }
 
 Result<SeedReport> SqliteStore::ApplySeed(const SeedData& seed) {
@@ -320,12 +374,10 @@ Result<std::vector<JournalEntry>> SqliteStore::VoucherJournal(std::string_view a
 Result<void> SqliteStore::ReadSnapshot(const std::function<Result<void>(Transaction&)>& body) {
   Result<ReadLease> db = Read();
   if (!db) return tl::unexpected(db.error());
-  // One read transaction: every query of the body sees the same commit.
-  MNAD_TRY((*db)->Run("BEGIN"));
+  // A lease is one read transaction: every query of the body sees the same
+  // commit.
   SqliteTransaction snapshot(**db, nullptr);
-  Result<void> result = body(snapshot);
-  (void)(*db)->Run("COMMIT");
-  return result;
+  return body(snapshot);
 }
 
 Result<std::vector<JournalEntry>> SqliteStore::Journal() {

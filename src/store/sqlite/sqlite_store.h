@@ -7,11 +7,12 @@
 // commands, so a reply is never sent before its effects are durable. A
 // command whose answer must leave no trace but which already wrote sends
 // the batch back to the start, this time with a SAVEPOINT per command, so
-// that undoing it never undoes its neighbours. Reads use a pool of separate WAL connections and
-// never wait for the writer.
+// that undoing it never undoes its neighbours. Reads use a pool of separate
+// WAL connections and never wait for the writer.
 // Thread-safe: yes.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -44,9 +45,10 @@ struct SqliteStoreOptions {
   // this interval, so checkpoints never stall the writer's commits.
   int checkpoint_interval_ms = 250;
   // Under continuous writes a PASSIVE checkpoint never catches up with the
-  // writer, so the WAL would grow without end. Past this many frames the
-  // checkpointer runs a RESTART checkpoint, which briefly holds the writer
-  // back and lets the WAL start over (then truncated to the same size).
+  // writer, so the WAL would grow without end. Once a commit leaves more
+  // frames than this in the WAL, the writer runs a RESTART checkpoint before
+  // its next batch: writes pause briefly, readers leave the WAL, and the
+  // next commit starts the WAL over (truncated to this size).
   int wal_frames_max = 16384;        // 64 MiB of 4 KiB pages
   FaultInjection* faults = nullptr;  // tests only
 };
@@ -86,24 +88,34 @@ class SqliteStore final : public Store {
  private:
   SqliteStore(SqliteStoreOptions options, const Clock* clock, std::unique_ptr<Connection> writer);
 
+  // A pooled read connection. It stays inside one read transaction (one
+  // snapshot) for as long as no batch has committed since the snapshot
+  // began: a read then costs no transaction start, whose WAL lock takes
+  // two fcntl calls. A commit makes it start a new one on its next use.
+  struct Reader {
+    std::unique_ptr<Connection> connection;
+    bool in_snapshot = false;
+    uint64_t commits_seen = 0;  // commits_ when the snapshot began
+  };
   // A read connection from the pool, returned when the lease ends.
   class ReadLease {
    public:
-    ReadLease(SqliteStore* store, std::unique_ptr<Connection> connection)
-        : store_(store), connection_(std::move(connection)) {}
+    ReadLease(SqliteStore* store, Reader reader) : store_(store), reader_(std::move(reader)) {}
     ReadLease(ReadLease&&) = default;
     ~ReadLease();
-    Connection* operator->() { return connection_.get(); }
-    Connection& operator*() { return *connection_; }
+    Connection* operator->() { return reader_.connection.get(); }
+    Connection& operator*() { return *reader_.connection; }
 
    private:
     SqliteStore* store_;
-    std::unique_ptr<Connection> connection_;
+    Reader reader_;
   };
+  // Every read sees every batch committed before it began.
   Result<ReadLease> Read();
 
   void WriterLoop();
   void CheckpointLoop();
+  void RestartWal();  // on the writer thread
   void ExecuteBatch(std::vector<WriteCommand>& batch);
   int RunCommands(std::vector<WriteCommand>& batch, std::vector<bool>& settled,
                   SqliteTransaction& transaction, bool isolated);
@@ -123,8 +135,17 @@ class SqliteStore final : public Store {
   std::condition_variable checkpoint_wakeup_;
   std::thread checkpoint_thread_;
 
+  // Batches committed so far: a reader's snapshot is current while equal.
+  std::atomic<uint64_t> commits_{0};
   std::mutex readers_mutex_;
-  std::vector<std::unique_ptr<Connection>> idle_readers_;
+  std::vector<Reader> idle_readers_;
+  int wal_frames_ = 0;  // after the last commit; writer thread only
+  // Set while a RESTART checkpoint waits for the readers to leave the WAL.
+  std::atomic<bool> restart_pending_{false};
+  bool SnapshotCurrent(const Reader& reader, uint64_t commits) const;
+  // Ends the snapshot of a reader that is no longer current, so that it
+  // does not hold back checkpoints while it sits in the pool.
+  void ReleaseStaleSnapshot(Reader& reader);
 };
 
 }  // namespace mnad::store::sqlite

@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <future>
+#include <thread>
 
 #include "admin/seed.h"
 
@@ -258,6 +260,56 @@ TEST_F(SqliteStoreTest, ARefusalThatWroteNothingCostsNoRerun) {
   EXPECT_EQ(batch.runs, (std::vector<int>{1, 1, 1}));
   EXPECT_EQ((*store_->FindAccount("100"))->balance_fen, 7);
   EXPECT_EQ((*store_->FindAccount("200"))->balance_fen, 8);
+}
+
+Result<void> SetBalance(Store& store, std::string uin, int64_t fen) {
+  std::promise<Result<void>> done;
+  RunInTransaction<void>(
+      store, [&](Transaction& transaction) { return transaction.SetAccountBalance(uin, fen); },
+      [&](Result<void> result) { done.set_value(result); });
+  return done.get_future().get();
+}
+
+TEST_F(SqliteStoreTest, AReadAfterACommitSeesIt) {
+  ASSERT_TRUE(store_->ApplySeed(Parse(kSeed)).has_value());
+  // Pooled readers keep their snapshot between reads while nothing commits.
+  EXPECT_EQ((*store_->FindAccount("100"))->balance_fen, 500);
+  EXPECT_EQ((*store_->FindAccount("100"))->balance_fen, 500);
+  ASSERT_TRUE(SetBalance(*store_, "100", 501).has_value());
+  EXPECT_EQ((*store_->FindAccount("100"))->balance_fen, 501);
+  ASSERT_TRUE(store_
+                  ->ReadSnapshot([](Transaction& transaction) -> Result<void> {
+                    EXPECT_EQ((*transaction.FindAccount("100"))->balance_fen, 501);
+                    return {};
+                  })
+                  .has_value());
+  ASSERT_TRUE(SetBalance(*store_, "100", 502).has_value());
+  EXPECT_EQ((*store_->FindAccount("100"))->balance_fen, 502);
+}
+
+TEST_F(SqliteStoreTest, ReadersKeptBusyDoNotStopTheWalFromStartingOver) {
+  store_.reset();
+  Result<std::unique_ptr<SqliteStore>> opened =
+      SqliteStore::Open({.path = (directory_ / "mnad.db").string(),
+                         .checkpoint_interval_ms = 2,
+                         .wal_frames_max = 32},
+                        &clock_);
+  ASSERT_TRUE(opened.has_value());
+  store_ = std::move(*opened);
+  ASSERT_TRUE(store_->ApplySeed(Parse(kSeed)).has_value());
+  std::atomic<bool> stop{false};
+  std::thread reader([&] {
+    while (!stop) EXPECT_TRUE(store_->FindAccount("100").has_value());
+  });
+  // Each commit appends at least one 4 KiB frame: 400 of them, kept, would
+  // make a WAL of 1.6 MiB. Restarted past 32 frames, it stays near
+  // journal_size_limit (32 frames).
+  for (int i = 0; i < 400; ++i) ASSERT_TRUE(SetBalance(*store_, "100", i).has_value());
+  stop = true;
+  reader.join();
+  EXPECT_EQ((*store_->FindAccount("100"))->balance_fen, 399);
+  uintmax_t wal_bytes = std::filesystem::file_size(directory_ / "mnad.db-wal");
+  EXPECT_LT(wal_bytes, 200u * 4096) << "the WAL never started over";
 }
 
 }  // namespace

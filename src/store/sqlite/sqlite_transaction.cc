@@ -125,45 +125,43 @@ Result<Statement> SqliteTransaction::PrepareWrite(std::string_view sql) {
 }
 
 Result<std::optional<AccountRecord>> SqliteTransaction::FindAccount(std::string_view uin) {
-  return QueryOne<AccountRecord>(
-      connection_, std::string("SELECT ") + kAccountColumns + " FROM accounts WHERE uin=?1", {uin},
-      ReadAccount);
+  static const std::string sql =
+      std::string("SELECT ") + kAccountColumns + " FROM accounts WHERE uin=?1";
+  return QueryOne<AccountRecord>(connection_, sql, {uin}, ReadAccount);
 }
 
 Result<std::optional<DeviceRecord>> SqliteTransaction::FindDevice(std::string_view account_uin,
                                                                   std::string_view device_id) {
-  return QueryOne<DeviceRecord>(connection_,
-                                std::string("SELECT ") + kDeviceColumns +
-                                    " FROM devices WHERE device_id=?1 AND account_uin=?2",
-                                {device_id, account_uin}, ReadDevice);
+  static const std::string sql = std::string("SELECT ") + kDeviceColumns +
+                                 " FROM devices WHERE device_id=?1 AND account_uin=?2";
+  return QueryOne<DeviceRecord>(connection_, sql, {device_id, account_uin}, ReadDevice);
 }
 
 Result<std::optional<HardwareRecord>> SqliteTransaction::FindHardware(
     std::string_view vendor_uin, std::string_view hardware_id) {
-  return QueryOne<HardwareRecord>(connection_,
-                                  std::string("SELECT ") + kHardwareColumns +
-                                      " FROM hardware WHERE hardware_id=?1 AND vendor_uin=?2",
-                                  {hardware_id, vendor_uin}, ReadHardware);
+  static const std::string sql = std::string("SELECT ") + kHardwareColumns +
+                                 " FROM hardware WHERE hardware_id=?1 AND vendor_uin=?2";
+  return QueryOne<HardwareRecord>(connection_, sql, {hardware_id, vendor_uin}, ReadHardware);
 }
 
 Result<std::optional<LicenseRecord>> SqliteTransaction::FindLicenseByDevice(
     std::string_view device_id) {
-  return QueryOne<LicenseRecord>(
-      connection_, std::string("SELECT ") + kLicenseColumns + " FROM licenses WHERE device_id=?1",
-      {device_id}, ReadLicense);
+  static const std::string sql =
+      std::string("SELECT ") + kLicenseColumns + " FROM licenses WHERE device_id=?1";
+  return QueryOne<LicenseRecord>(connection_, sql, {device_id}, ReadLicense);
 }
 
 Result<std::optional<LicenseRecord>> SqliteTransaction::FindLicenseByHardware(
     std::string_view hardware_id) {
-  return QueryOne<LicenseRecord>(
-      connection_, std::string("SELECT ") + kLicenseColumns + " FROM licenses WHERE hardware_id=?1",
-      {hardware_id}, ReadLicense);
+  static const std::string sql =
+      std::string("SELECT ") + kLicenseColumns + " FROM licenses WHERE hardware_id=?1";
+  return QueryOne<LicenseRecord>(connection_, sql, {hardware_id}, ReadLicense);
 }
 
 Result<std::vector<VoucherRecord>> SqliteTransaction::ListVouchers(std::string_view account_uin) {
-  Result<Statement> query = AsTransactionError(
-      connection_.Prepare(std::string("SELECT ") + kVoucherColumns +
-                          " FROM vouchers WHERE account_uin=?1 ORDER BY voucher_id"));
+  static const std::string sql = std::string("SELECT ") + kVoucherColumns +
+                                 " FROM vouchers WHERE account_uin=?1 ORDER BY voucher_id";
+  Result<Statement> query = AsTransactionError(connection_.Prepare(sql));
   if (!query) return tl::unexpected(query.error());
   query->Bind(1, account_uin);
   std::vector<VoucherRecord> vouchers;
