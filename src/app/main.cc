@@ -205,6 +205,7 @@ int Run(const Config& config) {
   boost::asio::io_context io(threads);
   http::ServerOptions server_options;
   SplitHostPort(config.listen, &server_options.host, &server_options.port);
+  server_options.single_threaded = threads == 1;
   http::Server server(io, server_options,
                       [&gateway](http::HttpRequest request, http::Responder respond) {
                         gateway.Handle(std::move(request), std::move(respond));
@@ -288,6 +289,7 @@ int Run(const Config& config) {
         .audit = [audit_log](const std::string& line) { audit_log->info(line); }});
     http::ServerOptions admin_options;
     SplitHostPort(config.admin_listen, &admin_options.host, &admin_options.port);
+    admin_options.single_threaded = threads == 1;
     admin_server = std::make_unique<http::Server>(
         io, admin_options, [&admin_api](http::HttpRequest request, http::Responder respond) {
           admin_api->Handle(std::move(request), std::move(respond));

@@ -17,8 +17,33 @@ namespace bhttp = boost::beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-// One connection. Lives on its own strand; every member is touched only from
-// that strand.
+// The text of a response: status line, headers, body, in one buffer for one
+// write. Header values come from this program, never from a client, so they
+// carry no line breaks.
+std::string SerializeResponse(HttpResponse& response, unsigned version, bool keep_alive) {
+  std::string_view reason = bhttp::obsolete_reason(static_cast<bhttp::status>(response.status));
+  std::string out;
+  out.reserve(160 + response.body.size());
+  out.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ")
+      .append(std::to_string(response.status))
+      .append(1, ' ')
+      .append(reason)
+      .append("\r\nContent-Type: ")
+      .append(response.content_type)
+      .append("\r\n");
+  for (const auto& [name, value] : response.headers) {
+    out.append(name).append(": ").append(value).append("\r\n");
+  }
+  out.append("Content-Length: ").append(std::to_string(response.body.size())).append("\r\n");
+  // HTTP/1.1 keeps a connection unless told; HTTP/1.0 closes it unless told.
+  if (version != 10 && !keep_alive) out.append("Connection: close\r\n");
+  if (version == 10 && keep_alive) out.append("Connection: keep-alive\r\n");
+  out.append("\r\n").append(response.body);
+  return out;
+}
+
+// One connection. Every member is touched only from its executor: a strand
+// when several threads run the io_context.
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, Server* server, const ServerOptions& options,
@@ -104,7 +129,9 @@ class Session : public std::enable_shared_from_this<Session> {
     request->headers.reserve(8);
     for (const auto& field : message) {
       std::string name(field.name_string());
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      for (char& c : name) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      }
       request->headers.emplace_back(std::move(name), std::string(field.value()));
     }
   }
@@ -124,7 +151,7 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.expires_never();
     // The handler may answer from another thread (the store's writer); the
     // guard keeps the io_context running until the reply is posted back.
-    auto guard = net::make_work_guard(stream_.get_executor());
+    auto guard = net::make_work_guard(server_->io());
     handler_(std::move(request), [self = shared_from_this(),
                                   guard = std::move(guard)](HttpResponse response) mutable {
       net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
@@ -136,22 +163,16 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Write(HttpResponse response) {
     state_ = State::kWriting;
-    auto message = std::make_shared<bhttp::response<bhttp::string_body>>(
-        static_cast<bhttp::status>(response.status), version_ == 0 ? 11 : version_);
-    message->set(bhttp::field::content_type, response.content_type);
-    for (auto& [name, value] : response.headers) message->set(name, value);
-    message->body() = std::move(response.body);
     bool keep_alive = keep_alive_ && !closing_ && !server_->stopping();
-    message->keep_alive(keep_alive);
-    message->prepare_payload();
+    auto out = std::make_shared<std::string>(
+        SerializeResponse(response, version_ == 0 ? 11 : version_, keep_alive));
     stream_.expires_after(std::chrono::seconds(options_.body_timeout_seconds));
-    bhttp::async_write(
-        stream_, *message,
-        [self = shared_from_this(), message, keep_alive](beast::error_code error, size_t) {
-          if (!error && self->linger_) return self->Linger();
-          if (error || !keep_alive) return self->Close();
-          self->WaitForRequest();
-        });
+    net::async_write(stream_, net::buffer(*out),
+                     [self = shared_from_this(), out, keep_alive](beast::error_code error, size_t) {
+                       if (!error && self->linger_) return self->Linger();
+                       if (error || !keep_alive) return self->Close();
+                       self->WaitForRequest();
+                     });
   }
 
   // After refusing an oversized request the client may still be sending its
@@ -220,19 +241,21 @@ Result<uint16_t> Server::Start() {
 }
 
 void Server::Accept() {
-  acceptor_.async_accept(
-      net::make_strand(io_), [this](beast::error_code error, tcp::socket socket) {
-        if (error) {
-          if (error == net::error::operation_aborted || stopping_) return;
-          spdlog::warn("accept failed: {}", error.message());
-        } else {
-          socket.set_option(tcp::no_delay(true), error);
-          auto session = std::make_shared<Session>(std::move(socket), this, options_, handler_);
-          Register(session);
-          session->Start();
-        }
-        if (!stopping_) Accept();
-      });
+  net::any_io_executor executor = options_.single_threaded
+                                      ? net::any_io_executor(io_.get_executor())
+                                      : net::any_io_executor(net::make_strand(io_));
+  acceptor_.async_accept(executor, [this](beast::error_code error, tcp::socket socket) {
+    if (error) {
+      if (error == net::error::operation_aborted || stopping_) return;
+      spdlog::warn("accept failed: {}", error.message());
+    } else {
+      socket.set_option(tcp::no_delay(true), error);
+      auto session = std::make_shared<Session>(std::move(socket), this, options_, handler_);
+      Register(session);
+      session->Start();
+    }
+    if (!stopping_) Accept();
+  });
 }
 
 void Server::Register(const std::shared_ptr<Session>& session) {

@@ -32,6 +32,8 @@ struct ServerOptions {
   int header_timeout_seconds = 10;
   // Reading the body, and writing the response.
   int body_timeout_seconds = 30;
+  // The io_context is run by one thread: connections then need no strand.
+  bool single_threaded = false;
 };
 
 class Session;
@@ -51,6 +53,7 @@ class Server {
   void Register(const std::shared_ptr<Session>& session);
   void Unregister(Session* session);
   bool stopping() const { return stopping_.load(); }
+  boost::asio::io_context& io() { return io_; }
 
  private:
   void Accept();
