@@ -122,8 +122,9 @@ std::string RequestLogLine(const api::RequestRecord& record, int64_t unix_millis
     line.append(",\"").append(name).append("\":");
     AppendJsonString(line, value);
   }
-  line.append(
-      fmt::format(",\"latency_us\":{}}}", static_cast<int64_t>(record.latency_seconds * 1e6)));
+  line.append(",\"latency_us\":")
+      .append(std::to_string(static_cast<int64_t>(record.latency_seconds * 1e6)))
+      .append("}");
   return line;
 }
 

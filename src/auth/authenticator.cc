@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <memory>
 #include <unordered_map>
 
 #include "auth/crypto.h"
@@ -52,17 +53,18 @@ namespace {
 
 // The TC3 signing key is a chain of four HMACs over the secret key, the
 // date and the service: the same for every request of a key on a day. Each
-// thread keeps the keys it derived (bounded; cleared when full).
-const std::string& CachedSigningKey(std::string_view secret_key, std::string_view date,
-                                    std::string_view service) {
-  thread_local std::unordered_map<std::string, std::string> cache;
+// thread keeps a signer per key it derived (bounded; cleared when full).
+HmacSha256Signer& CachedSigner(std::string_view secret_key, std::string_view date,
+                               std::string_view service) {
+  thread_local std::unordered_map<std::string, std::unique_ptr<HmacSha256Signer>> cache;
   std::string id;
   id.reserve(date.size() + service.size() + secret_key.size() + 2);
   id.append(date).append(1, '\n').append(service).append(1, '\n').append(secret_key);
   auto found = cache.find(id);
-  if (found != cache.end()) return found->second;
+  if (found != cache.end()) return *found->second;
   if (cache.size() >= 4096) cache.clear();
-  return cache.emplace(std::move(id), Tc3SigningKey(secret_key, date, service)).first->second;
+  auto signer = std::make_unique<HmacSha256Signer>(Tc3SigningKey(secret_key, date, service));
+  return *cache.emplace(std::move(id), std::move(signer)).first->second;
 }
 
 }  // namespace
@@ -166,14 +168,13 @@ Result<Authenticated> Authenticator::AuthenticateTc3(const SignedRequest& reques
     (host_seen ? after_host : before_host).append(line);
   }
 
-  const std::string& signing_key =
-      CachedSigningKey(credential->secret_key, parsed->date, parsed->service);
+  HmacSha256Signer& signer = CachedSigner(credential->secret_key, parsed->date, parsed->service);
   std::string host_header = LowerTrimmed(FindHeader(headers, "host").value_or(""));
   for (const std::string& host : HostCandidates(host_header)) {
     parts.canonical_headers = before_host + "host:" + host + "\n" + after_host;
     std::string string_to_sign =
         Tc3StringToSign(*timestamp, parsed->date, parsed->service, Tc3CanonicalRequest(parts));
-    if (ConstantTimeEquals(Tc3Signature(signing_key, string_to_sign), parsed->signature)) {
+    if (ConstantTimeEquals(HexLower(signer.Sign(string_to_sign)), parsed->signature)) {
       return Authenticated{std::move(credential->principal), SignatureKind::kTc3,
                            parsed->secret_id};
     }

@@ -37,12 +37,14 @@ struct HmacContext {
   EVP_MAC_CTX* context;
 };
 
-std::string Hmac(EVP_MAC_CTX* context, std::string_view key, std::string_view data) {
+// With a null key, EVP_MAC_init starts over with the key already set.
+std::string Hmac(EVP_MAC_CTX* context, const std::string_view* key, std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];
   size_t out_length = 0;
   // Failure here means a broken OpenSSL installation, not bad input.
-  if (EVP_MAC_init(context, reinterpret_cast<const unsigned char*>(key.data()), key.size(),
-                   nullptr) != 1 ||
+  if (EVP_MAC_init(context,
+                   key == nullptr ? nullptr : reinterpret_cast<const unsigned char*>(key->data()),
+                   key == nullptr ? 0 : key->size(), nullptr) != 1 ||
       EVP_MAC_update(context, reinterpret_cast<const unsigned char*>(data.data()), data.size()) !=
           1 ||
       EVP_MAC_final(context, out, &out_length, sizeof(out)) != 1) {
@@ -68,12 +70,27 @@ std::string Sha256(std::string_view data) {
 
 std::string HmacSha256(std::string_view key, std::string_view data) {
   thread_local HmacContext context("SHA256");
-  return Hmac(context.context, key, data);
+  return Hmac(context.context, &key, data);
 }
 
 std::string HmacSha1(std::string_view key, std::string_view data) {
   thread_local HmacContext context("SHA1");
-  return Hmac(context.context, key, data);
+  return Hmac(context.context, &key, data);
+}
+
+HmacSha256Signer::HmacSha256Signer(std::string_view key) : context_(nullptr) {
+  HmacContext prepared("SHA256");
+  std::swap(context_, prepared.context);
+  // Sets the key (hashing its pads) once; every Sign reuses it.
+  (void)Hmac(context_, &key, "");
+}
+
+HmacSha256Signer::~HmacSha256Signer() {
+  EVP_MAC_CTX_free(context_);
+}
+
+std::string HmacSha256Signer::Sign(std::string_view data) {
+  return Hmac(context_, nullptr, data);
 }
 
 std::string HexLower(std::string_view bytes) {

@@ -2,6 +2,8 @@
 // Thread-safe: OpenSSL 3 one-shot functions keep no shared state.
 #pragma once
 
+#include <openssl/types.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -12,6 +14,21 @@ namespace mnad::auth {
 std::string Sha256(std::string_view data);
 std::string HmacSha256(std::string_view key, std::string_view data);
 std::string HmacSha1(std::string_view key, std::string_view data);
+
+// HMAC-SHA256 under one key, many messages: the key's inner and outer
+// pads are hashed once, when it is made, not per message.
+// Thread-safe: no; one per thread.
+class HmacSha256Signer {
+ public:
+  explicit HmacSha256Signer(std::string_view key);
+  ~HmacSha256Signer();
+  HmacSha256Signer(const HmacSha256Signer&) = delete;
+  HmacSha256Signer& operator=(const HmacSha256Signer&) = delete;
+  std::string Sign(std::string_view data);
+
+ private:
+  EVP_MAC_CTX* context_;
+};
 
 std::string HexLower(std::string_view bytes);
 std::string Base64Encode(std::string_view bytes);

@@ -42,21 +42,57 @@ bool ParseDigits(std::string_view text, size_t pos, size_t count, int* out) {
 
 }  // namespace
 
-std::string UtcDate(int64_t unix_seconds) {
+namespace {
+
+// Appends `value` (not negative) as exactly `width` decimal digits,
+// zero-padded.
+void AppendDigits(std::string& out, int64_t value, int width) {
+  char digits[8];
+  for (int i = width - 1; i >= 0; --i) {
+    digits[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+  out.append(digits, static_cast<size_t>(width));
+}
+
+// "YYYY-MM-DD", then "<separator>hh:mm:ss" when separator is not '\0'.
+std::string FormatCivil(int64_t unix_seconds, char separator) {
   Civil c = ToCivil(unix_seconds);
-  return fmt::format("{:04}-{:02}-{:02}", c.year, c.month, c.day);
+  if (c.year < 0 || c.year > 9999) {  // not four digits: the general formatter
+    std::string date = fmt::format("{:04}-{:02}-{:02}", c.year, c.month, c.day);
+    if (separator == '\0') return date;
+    return date + fmt::format("{}{:02}:{:02}:{:02}", separator, c.seconds_of_day / 3600,
+                              c.seconds_of_day / 60 % 60, c.seconds_of_day % 60);
+  }
+  std::string out;
+  out.reserve(20);
+  AppendDigits(out, c.year, 4);
+  out.push_back('-');
+  AppendDigits(out, c.month, 2);
+  out.push_back('-');
+  AppendDigits(out, c.day, 2);
+  if (separator == '\0') return out;
+  out.push_back(separator);
+  AppendDigits(out, c.seconds_of_day / 3600, 2);
+  out.push_back(':');
+  AppendDigits(out, c.seconds_of_day / 60 % 60, 2);
+  out.push_back(':');
+  AppendDigits(out, c.seconds_of_day % 60, 2);
+  return out;
+}
+
+}  // namespace
+
+std::string UtcDate(int64_t unix_seconds) {
+  return FormatCivil(unix_seconds, '\0');
 }
 
 std::string FormatRfc3339(int64_t unix_seconds) {
-  Civil c = ToCivil(unix_seconds);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", c.year, c.month, c.day,
-                     c.seconds_of_day / 3600, c.seconds_of_day / 60 % 60, c.seconds_of_day % 60);
+  return FormatCivil(unix_seconds, 'T') + "Z";
 }
 
 std::string FormatBillingTime(int64_t unix_seconds) {
-  Civil c = ToCivil(unix_seconds);
-  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", c.year, c.month, c.day,
-                     c.seconds_of_day / 3600, c.seconds_of_day / 60 % 60, c.seconds_of_day % 60);
+  return FormatCivil(unix_seconds, ' ');
 }
 
 int64_t AddOneCalendarMonth(int64_t unix_seconds) {

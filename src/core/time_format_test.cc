@@ -9,6 +9,17 @@ int64_t At(const char* rfc3339) {
   return *ParseRfc3339(rfc3339);
 }
 
+TEST(TimeFormatTest, EveryFieldIsZeroPaddedToItsWidth) {
+  // 0999-02-03 04:05:06 UTC and 1970-01-01 00:00:00 UTC.
+  EXPECT_EQ(FormatRfc3339(-30'638'894'094), "0999-02-03T04:05:06Z");
+  EXPECT_EQ(FormatBillingTime(-30'638'894'094), "0999-02-03 04:05:06");
+  EXPECT_EQ(FormatRfc3339(0), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(UtcDate(0), "1970-01-01");
+  EXPECT_EQ(FormatRfc3339(253'402'300'799), "9999-12-31T23:59:59Z");
+  // Past four digits the year is written in full.
+  EXPECT_EQ(UtcDate(253'402'300'800), "10000-01-01");
+}
+
 TEST(TimeFormatTest, OneCalendarMonthKeepsTheDayAndTime) {
   EXPECT_EQ(AddOneCalendarMonth(At("2026-11-26T23:14:00Z")), At("2026-12-26T23:14:00Z"));
   EXPECT_EQ(AddOneCalendarMonth(At("2026-12-15T00:00:00Z")), At("2027-01-15T00:00:00Z"));
