@@ -54,10 +54,7 @@ void SqliteStore::RestartWal() {
   // RESTART waits for every reader still reading from the WAL: readers give
   // up their snapshots while it runs, even current ones.
   restart_pending_.store(true, std::memory_order_release);
-  {
-    std::lock_guard readers(readers_mutex_);
-    for (Reader& reader : idle_readers_) ReleaseStaleSnapshot(reader);
-  }
+  ReleaseIdleSnapshots();
   if (sqlite3_wal_checkpoint_v2(writer_->handle(), nullptr, SQLITE_CHECKPOINT_RESTART, nullptr,
                                 nullptr) == SQLITE_OK) {
     wal_frames_ = 0;
@@ -74,10 +71,7 @@ void SqliteStore::CheckpointLoop() {
     checkpoint_wakeup_.wait_for(lock, std::chrono::milliseconds(options_.checkpoint_interval_ms));
     if (stopping_) break;
     lock.unlock();
-    {
-      std::lock_guard readers(readers_mutex_);
-      for (Reader& reader : idle_readers_) ReleaseStaleSnapshot(reader);
-    }
+    ReleaseIdleSnapshots();
     // PASSIVE: copies what it can without waiting for readers or the writer.
     sqlite3_wal_checkpoint_v2((*connection)->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
                               nullptr);
@@ -124,11 +118,11 @@ void SqliteStore::WriterLoop() {
 // Runs the batch's commands in the open transaction. Commands marked in
 // `settled` already have their final answer and are skipped. Without
 // savepoints (`isolated` false) a command that must be undone after it
-// wrote cannot be: the run stops there and answers its index, so that the
-// caller rolls back and runs the rest with savepoints. Answers -1 when
-// every command ran, or -2 when the transaction itself was lost.
-int SqliteStore::RunCommands(std::vector<WriteCommand>& batch, std::vector<bool>& settled,
-                             SqliteTransaction& transaction, bool isolated) {
+// wrote cannot be: the run stops there (kMustUndo), so that the caller
+// rolls back and runs the rest with savepoints.
+SqliteStore::PassOutcome SqliteStore::RunCommands(std::vector<WriteCommand>& batch,
+                                                  std::vector<bool>& settled,
+                                                  SqliteTransaction& transaction, bool isolated) {
   Connection& db = *writer_;
   for (size_t i = 0; i < batch.size(); ++i) {
     if (settled[i]) continue;
@@ -148,13 +142,13 @@ int SqliteStore::RunCommands(std::vector<WriteCommand>& batch, std::vector<bool>
         // written; otherwise this command's answer is final and the batch
         // starts over without it, one savepoint per command.
         settled[i] = true;
-        if (sqlite3_total_changes64(db.handle()) != changes_before) return static_cast<int>(i);
+        if (sqlite3_total_changes64(db.handle()) != changes_before) return PassOutcome::kMustUndo;
       }
     }
     // An I/O error can make SQLite roll the whole transaction back.
-    if (sqlite3_get_autocommit(db.handle()) != 0) return -2;
+    if (sqlite3_get_autocommit(db.handle()) != 0) return PassOutcome::kTransactionLost;
   }
-  return -1;
+  return PassOutcome::kAllRan;
 }
 
 void SqliteStore::ExecuteBatch(std::vector<WriteCommand>& batch) {
@@ -172,8 +166,8 @@ void SqliteStore::ExecuteBatch(std::vector<WriteCommand>& batch) {
       failure.message = begun.error().message;
       continue;
     }
-    int stopped = RunCommands(batch, settled, transaction, isolated);
-    if (stopped >= 0) {
+    PassOutcome pass = RunCommands(batch, settled, transaction, isolated);
+    if (pass == PassOutcome::kMustUndo) {
       // A command wrote, then failed: undo everything, then run the others
       // again, each in its own savepoint. Not counted as an attempt.
       (void)db.Run("ROLLBACK");
@@ -185,7 +179,7 @@ void SqliteStore::ExecuteBatch(std::vector<WriteCommand>& batch) {
                           options_.faults->fail_commits.fetch_sub(1) > 0;
     int64_t commit_started = clock_->MonotonicNanos();
     Result<void> committed =
-        stopped == -2
+        pass == PassOutcome::kTransactionLost
             ? Fail(ErrorCode::kInternalError, "the transaction was rolled back: " + db.LastError())
         : inject_failure ? Fail(ErrorCode::kInternalError, "injected commit fault")
                          : db.Run("COMMIT");
@@ -224,6 +218,11 @@ void SqliteStore::ReleaseStaleSnapshot(Reader& reader) {
     (void)reader.connection->Run("COMMIT");
     reader.in_snapshot = false;
   }
+}
+
+void SqliteStore::ReleaseIdleSnapshots() {
+  std::lock_guard lock(readers_mutex_);
+  for (Reader& reader : idle_readers_) ReleaseStaleSnapshot(reader);
 }
 
 SqliteStore::ReadLease::~ReadLease() {

@@ -117,8 +117,13 @@ class SqliteStore final : public Store {
   void CheckpointLoop();
   void RestartWal();  // on the writer thread
   void ExecuteBatch(std::vector<WriteCommand>& batch);
-  int RunCommands(std::vector<WriteCommand>& batch, std::vector<bool>& settled,
-                  SqliteTransaction& transaction, bool isolated);
+  enum class PassOutcome {
+    kAllRan,           // every command not settled before ran
+    kMustUndo,         // a command wrote, then answered an error
+    kTransactionLost,  // SQLite rolled the transaction back (an I/O error)
+  };
+  PassOutcome RunCommands(std::vector<WriteCommand>& batch, std::vector<bool>& settled,
+                          SqliteTransaction& transaction, bool isolated);
 
   SqliteStoreOptions options_;
   const Clock* clock_;
@@ -146,6 +151,7 @@ class SqliteStore final : public Store {
   // Ends the snapshot of a reader that is no longer current, so that it
   // does not hold back checkpoints while it sits in the pool.
   void ReleaseStaleSnapshot(Reader& reader);
+  void ReleaseIdleSnapshots();  // of every reader in the pool
 };
 
 }  // namespace mnad::store::sqlite
