@@ -25,14 +25,19 @@ EVP_MAC* FetchedHmac() {
   return mac;
 }
 
-// A thread's HMAC context for one digest; EVP_MAC_init with new key bytes
-// keeps the digest chosen here.
+// An HMAC context for one digest; EVP_MAC_init with new key bytes keeps the
+// digest chosen here.
+EVP_MAC_CTX* NewHmacContext(const char* digest) {
+  EVP_MAC_CTX* context = EVP_MAC_CTX_new(FetchedHmac());
+  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", const_cast<char*>(digest), 0),
+                         OSSL_PARAM_construct_end()};
+  if (context == nullptr || EVP_MAC_CTX_set_params(context, params) != 1) std::abort();
+  return context;
+}
+
+// A thread's context for one-shot HMACs.
 struct HmacContext {
-  explicit HmacContext(const char* digest) : context(EVP_MAC_CTX_new(FetchedHmac())) {
-    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", const_cast<char*>(digest), 0),
-                           OSSL_PARAM_construct_end()};
-    if (context == nullptr || EVP_MAC_CTX_set_params(context, params) != 1) std::abort();
-  }
+  explicit HmacContext(const char* digest) : context(NewHmacContext(digest)) {}
   ~HmacContext() { EVP_MAC_CTX_free(context); }
   EVP_MAC_CTX* context;
 };
@@ -78,9 +83,7 @@ std::string HmacSha1(std::string_view key, std::string_view data) {
   return Hmac(context.context, &key, data);
 }
 
-HmacSha256Signer::HmacSha256Signer(std::string_view key) : context_(nullptr) {
-  HmacContext prepared("SHA256");
-  std::swap(context_, prepared.context);
+HmacSha256Signer::HmacSha256Signer(std::string_view key) : context_(NewHmacContext("SHA256")) {
   // Sets the key (hashing its pads) once; every Sign reuses it.
   (void)Hmac(context_, &key, "");
 }

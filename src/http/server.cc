@@ -25,7 +25,7 @@ using tcp = net::ip::tcp;
 // The text of a response: status line, headers, body, in one buffer for one
 // write. Header values come from this program, never from a client, so they
 // carry no line breaks.
-std::string SerializeResponse(HttpResponse& response, unsigned version, bool keep_alive) {
+std::string SerializeResponse(const HttpResponse& response, unsigned version, bool keep_alive) {
   std::string_view reason = bhttp::obsolete_reason(static_cast<bhttp::status>(response.status));
   std::string out;
   out.reserve(160 + response.body.size());
