@@ -29,7 +29,7 @@ struct WriteCommand {
   std::function<bool(Transaction&)> run;
   // Called once the batch holding the command is durable (ok) or has
   // failed for good (FailedOperation.TransactionException). Called on the
-  // writer's thread: keep it short.
+  // store's own thread: keep it short.
   std::function<void(Result<void>)> done;
 };
 

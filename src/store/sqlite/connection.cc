@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include "store/sqlite/wal_vfs.h"
+
 namespace mnad::store::sqlite {
 namespace {
 
@@ -73,13 +75,18 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, bo
                                                      int cache_kib) {
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
-  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, WalVfsName());
   if (rc != SQLITE_OK) {
     std::string message = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
     return Fail(ErrorCode::kInternalError, "cannot open database " + path + ": " + message);
   }
   sqlite3_extended_result_codes(db, 1);
+  // Powersafe overwrite (the default on unix, pinned here) means a commit's
+  // frames are never padded to a sector with a sync in the middle: the WAL
+  // VFS relies on a commit's writes all coming before its sync.
+  int powersafe_overwrite = 1;
+  sqlite3_file_control(db, "main", SQLITE_FCNTL_POWERSAFE_OVERWRITE, &powersafe_overwrite);
   std::unique_ptr<Connection> connection(new Connection(db));
   Result<void> pragmas = connection->Exec(
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"

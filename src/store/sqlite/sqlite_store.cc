@@ -1,12 +1,18 @@
 #include "store/sqlite/sqlite_store.h"
 
+#include <spdlog/spdlog.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstdlib>
+#include <cstring>
 #include <future>
 
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/query.h"
+#include "store/sqlite/wal_vfs.h"
 
 namespace mnad::store::sqlite {
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(SqliteStoreOptions options,
@@ -33,6 +39,9 @@ SqliteStore::SqliteStore(SqliteStoreOptions options, const Clock* clock,
       },
       this);
   writer_thread_ = std::thread([this] { WriterLoop(); });
+  for (int i = 0; i < std::max(1, options_.sync_threads); ++i) {
+    sync_threads_.emplace_back([this] { SyncLoop(); });
+  }
   checkpoint_thread_ = std::thread([this] { CheckpointLoop(); });
 }
 
@@ -43,7 +52,13 @@ SqliteStore::~SqliteStore() {
   }
   queue_ready_.notify_all();
   checkpoint_wakeup_.notify_all();
-  writer_thread_.join();
+  writer_thread_.join();  // every command is committed or answered
+  {
+    std::lock_guard lock(sync_mutex_);
+    sync_stopping_ = true;
+  }
+  sync_ready_.notify_all();
+  for (std::thread& thread : sync_threads_) thread.join();  // every commit answered
   checkpoint_thread_.join();
   idle_readers_.clear();  // their snapshots would hold back the checkpoint
   // Leave a compact database behind: everything copied out of the WAL.
@@ -178,22 +193,26 @@ void SqliteStore::ExecuteBatch(std::vector<WriteCommand>& batch) {
     bool inject_failure = options_.faults != nullptr && options_.faults->fail_commits.load() > 0 &&
                           options_.faults->fail_commits.fetch_sub(1) > 0;
     int64_t commit_started = clock_->MonotonicNanos();
-    Result<void> committed =
-        pass == PassOutcome::kTransactionLost
-            ? Fail(ErrorCode::kInternalError, "the transaction was rolled back: " + db.LastError())
-        : inject_failure ? Fail(ErrorCode::kInternalError, "injected commit fault")
-                         : db.Run("COMMIT");
+    Result<void> committed;
+    int wal_fd = -1;
+    if (pass == PassOutcome::kTransactionLost) {
+      committed =
+          Fail(ErrorCode::kInternalError, "the transaction was rolled back: " + db.LastError());
+    } else if (inject_failure) {
+      committed = Fail(ErrorCode::kInternalError, "injected commit fault");
+    } else {
+      // The commit writes the WAL; its fsync is the sync thread's.
+      DeferredSyncScope deferred_sync;
+      committed = db.Run("COMMIT");
+      wal_fd = deferred_sync.wal_fd();
+    }
     if (committed) {
-      commits_.fetch_add(1, std::memory_order_release);
-      commit_seconds_.Observe(static_cast<double>(clock_->MonotonicNanos() - commit_started) / 1e9);
-      batch_sizes_.Observe(static_cast<double>(batch.size()));
       {
-        std::lock_guard lock(queue_mutex_);
-        ++stats_.batches;
-        stats_.commands += batch.size();
-        stats_.largest_batch = std::max<uint64_t>(stats_.largest_batch, batch.size());
+        std::lock_guard lock(sync_mutex_);
+        unanswered_.push_back({std::move(batch), wal_fd, commit_started});
+        ++committed_;
       }
-      for (WriteCommand& command : batch) command.done({});
+      sync_ready_.notify_one();
       if (wal_frames_ > options_.wal_frames_max) RestartWal();
       return;
     }
@@ -206,6 +225,74 @@ void SqliteStore::ExecuteBatch(std::vector<WriteCommand>& batch) {
                     std::to_string(options_.commit_attempts_max) +
                     " attempts; nothing changed: " + failure.message;
   for (WriteCommand& command : batch) command.done(tl::unexpected(failure));
+}
+
+void SqliteStore::SyncLoop() {
+  std::vector<CommittedBatch> answering;
+  std::unique_lock lock(sync_mutex_);
+  while (true) {
+    sync_ready_.wait(lock, [this] { return sync_stopping_ || syncing_ < committed_; });
+    if (syncing_ == committed_) return;  // stopping, and every commit is being answered
+    // Every batch committed so far was written to the WAL before this
+    // fsync begins, so it covers them all. A batch whose commit synced by
+    // itself (or wrote nothing) may still have read what an earlier batch
+    // wrote: it waits for that batch's fsync all the same, by coming after.
+    uint64_t through = committed_;
+    int wal_fd = -1;
+    for (uint64_t number = syncing_ + 1; number <= through; ++number) {
+      int fd = unanswered_[number - answered_ - 1].wal_fd;
+      if (fd >= 0) wal_fd = fd;
+    }
+    syncing_ = through;
+    lock.unlock();
+    if (wal_fd >= 0) SyncWal(wal_fd);
+    lock.lock();
+    // A later fsync, begun while this one ran, may have answered them.
+    if (through <= answered_) continue;
+    for (; answered_ < through; ++answered_) {
+      answering.push_back(std::move(unanswered_.front()));
+      unanswered_.pop_front();
+    }
+    // Counted before any reply goes out: a read after a reply sees its batch.
+    commits_.fetch_add(answering.size(), std::memory_order_release);
+    lock.unlock();
+    AnswerDurable(answering);
+    answering.clear();
+    lock.lock();
+  }
+}
+
+void SqliteStore::AnswerDurable(std::vector<CommittedBatch>& batches) {
+  int64_t durable = clock_->MonotonicNanos();
+  {
+    std::lock_guard lock(queue_mutex_);
+    for (const CommittedBatch& committed : batches) {
+      ++stats_.batches;
+      stats_.commands += committed.commands.size();
+      stats_.largest_batch = std::max<uint64_t>(stats_.largest_batch, committed.commands.size());
+    }
+  }
+  for (CommittedBatch& committed : batches) {
+    commit_seconds_.Observe(static_cast<double>(durable - committed.commit_started_nanos) / 1e9);
+    batch_sizes_.Observe(static_cast<double>(committed.commands.size()));
+    for (WriteCommand& command : committed.commands) command.done({});
+  }
+}
+
+void SqliteStore::SyncWal(int wal_fd) {
+  FaultInjection* faults = options_.faults;
+  if (faults != nullptr && faults->before_sync) faults->before_sync();
+  bool inject_failure =
+      faults != nullptr && faults->fail_syncs.load() > 0 && faults->fail_syncs.fetch_sub(1) > 0;
+  if (!inject_failure && ::fdatasync(wal_fd) == 0) return;
+  // The batches are committed, and reads may have seen them, but the disk
+  // may not hold them: no answer to their commands would be true. Stop, as
+  // PostgreSQL does; on restart SQLite recovers whatever the WAL holds.
+  std::string reason = inject_failure ? "injected fault" : std::strerror(errno);
+  spdlog::critical("fsync of the write-ahead log failed ({}); stopping, since commits may be lost",
+                   reason);
+  spdlog::default_logger()->flush();
+  std::abort();
 }
 
 bool SqliteStore::SnapshotCurrent(const Reader& reader, uint64_t commits) const {

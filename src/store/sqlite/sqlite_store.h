@@ -2,13 +2,15 @@
 // synchronous=FULL, so a committed change survives a crash or power loss.
 //
 // One writer thread owns the write connection. It takes every command
-// waiting (up to a bound), runs them in one transaction, commits once (one
-// fsync for the whole batch: group commit) and only then completes the
-// commands, so a reply is never sent before its effects are durable. A
-// command whose answer must leave no trace but which already wrote sends
-// the batch back to the start, this time with a SAVEPOINT per command, so
-// that undoing it never undoes its neighbours. Reads use a pool of separate
-// WAL connections and never wait for the writer.
+// waiting (up to a bound), runs them in one transaction and commits once:
+// group commit. The commit writes the WAL but leaves its fsync to a second
+// thread, which completes the commands only once it has returned, so a reply
+// is never sent before its effects are durable, while the writer already
+// runs the next batch. One fsync covers every batch committed before it
+// began. A command whose answer must leave no trace but which already wrote
+// sends the batch back to the start, this time with a SAVEPOINT per command,
+// so that undoing it never undoes its neighbours. Reads use a pool of
+// separate WAL connections and never wait for the writer.
 // Thread-safe: yes.
 #pragma once
 
@@ -44,6 +46,10 @@ struct SqliteStoreOptions {
   // The WAL is copied back into the database by a background thread at
   // this interval, so checkpoints never stall the writer's commits.
   int checkpoint_interval_ms = 250;
+  // Threads that fsync committed batches. With more than one, a batch
+  // committed while an fsync runs need not wait for it to end: its own
+  // fsync starts at once and covers every batch before it too.
+  int sync_threads = 2;
   // Under continuous writes a PASSIVE checkpoint never catches up with the
   // writer, so the WAL would grow without end. Once a commit leaves more
   // frames than this in the WAL, the writer runs a RESTART checkpoint before
@@ -81,7 +87,8 @@ class SqliteStore final : public Store {
   void Submit(WriteCommand command) override;
 
   WriterStats stats() const;
-  // Commands per committed batch, and seconds per COMMIT (its fsync).
+  // Commands per committed batch, and seconds from COMMIT to durable (the
+  // commit, then the fsync that covers it).
   const Histogram& batch_sizes() const { return batch_sizes_; }
   const Histogram& commit_seconds() const { return commit_seconds_; }
 
@@ -113,7 +120,17 @@ class SqliteStore final : public Store {
   // Every read sees every batch committed before it began.
   Result<ReadLease> Read();
 
+  // A batch committed to the WAL, waiting for the fsync that makes it
+  // durable before its commands are completed.
+  struct CommittedBatch {
+    std::vector<WriteCommand> commands;
+    int wal_fd = -1;  // the WAL to fdatasync; -1 when its commit left none
+    int64_t commit_started_nanos = 0;
+  };
   void WriterLoop();
+  void SyncLoop();
+  void AnswerDurable(std::vector<CommittedBatch>& batches);
+  void SyncWal(int wal_fd);  // on the sync thread; stops the process on failure
   void CheckpointLoop();
   void RestartWal();  // on the writer thread
   void ExecuteBatch(std::vector<WriteCommand>& batch);
@@ -137,10 +154,22 @@ class SqliteStore final : public Store {
   Histogram batch_sizes_{{1, 2, 4, 8, 16, 32, 64, 128, 256, 512}};
   Histogram commit_seconds_{{0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1}};
   std::thread writer_thread_;
+
+  std::mutex sync_mutex_;
+  std::condition_variable sync_ready_;
+  // Committed batches not yet answered, in commit order: numbers
+  // answered_ + 1 through committed_. An fsync begun covers the batches
+  // committed before it, numbers up to syncing_.
+  std::deque<CommittedBatch> unanswered_;
+  uint64_t committed_ = 0;
+  uint64_t syncing_ = 0;
+  uint64_t answered_ = 0;
+  bool sync_stopping_ = false;
+  std::vector<std::thread> sync_threads_;
   std::condition_variable checkpoint_wakeup_;
   std::thread checkpoint_thread_;
 
-  // Batches committed so far: a reader's snapshot is current while equal.
+  // Batches durable so far: a reader's snapshot is current while equal.
   std::atomic<uint64_t> commits_{0};
   std::mutex readers_mutex_;
   std::vector<Reader> idle_readers_;

@@ -1,8 +1,12 @@
 #include "store/sqlite/sqlite_store.h"
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <future>
 #include <thread>
@@ -268,6 +272,61 @@ Result<void> SetBalance(Store& store, std::string uin, int64_t fen) {
       store, [&](Transaction& transaction) { return transaction.SetAccountBalance(uin, fen); },
       [&](Result<void> result) { done.set_value(result); });
   return done.get_future().get();
+}
+
+// Opens the test's database again with `faults`.
+void ReopenWithFaults(std::unique_ptr<SqliteStore>& store, const std::filesystem::path& directory,
+                      const Clock* clock, FaultInjection* faults) {
+  store.reset();
+  Result<std::unique_ptr<SqliteStore>> opened =
+      SqliteStore::Open({.path = (directory / "mnad.db").string(), .faults = faults}, clock);
+  ASSERT_TRUE(opened.has_value()) << opened.error().message;
+  store = std::move(*opened);
+}
+
+TEST_F(SqliteStoreTest, ACommandIsAnsweredOnlyOnceItsFsyncHasReturned) {
+  ASSERT_TRUE(store_->ApplySeed(Parse(kSeed)).has_value());
+  FaultInjection faults;
+  std::promise<void> syncing;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<bool> first_sync{true};
+  faults.before_sync = [&] {
+    if (!first_sync.exchange(false)) return;
+    syncing.set_value();
+    released.wait();
+  };
+  ReopenWithFaults(store_, directory_, &clock_, &faults);
+
+  std::promise<Result<void>> answered;
+  std::future<Result<void>> answer = answered.get_future();
+  RunInTransaction<void>(
+      *store_, [](Transaction& transaction) { return transaction.SetAccountBalance("100", 777); },
+      [&](Result<void> result) { answered.set_value(result); });
+  // Committed; its fsync is about to start.
+  ASSERT_EQ(syncing.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  EXPECT_EQ(answer.wait_for(std::chrono::milliseconds(100)), std::future_status::timeout)
+      << "answered before its fsync";
+  release.set_value();
+  ASSERT_TRUE(answer.get().has_value());
+  EXPECT_EQ((*store_->FindAccount("100"))->balance_fen, 777);
+  store_.reset();  // before `faults` goes
+}
+
+TEST_F(SqliteStoreTest, AFailedFsyncStopsTheProcessBeforeAnyAnswer) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  ASSERT_TRUE(store_->ApplySeed(Parse(kSeed)).has_value());
+  EXPECT_DEATH(
+      {
+        spdlog::set_default_logger(spdlog::stderr_logger_st("death"));
+        FaultInjection faults;
+        faults.fail_syncs = 1;
+        ReopenWithFaults(store_, directory_, &clock_, &faults);
+        Result<void> set = SetBalance(*store_, "100", 1);
+        // Not reached: the process stops first.
+        std::fprintf(stderr, "answered: %s\n", set ? "ok" : set.error().message.c_str());
+      },
+      "fsync of the write-ahead log failed \\(injected fault\\)");
 }
 
 TEST_F(SqliteStoreTest, AReadAfterACommitSeesIt) {

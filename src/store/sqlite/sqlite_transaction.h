@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 
 #include "store/sqlite/connection.h"
 #include "store/transaction.h"
@@ -18,6 +19,10 @@ struct FaultInjection {
   std::atomic<int64_t> fail_write_countdown{0};
   // The next N commits fail (and are rolled back).
   std::atomic<int> fail_commits{0};
+  // Called on the sync thread just before each fsync of the WAL.
+  std::function<void()> before_sync;
+  // The next N fsyncs of the WAL fail (which stops the process).
+  std::atomic<int> fail_syncs{0};
 };
 
 class SqliteTransaction final : public Transaction {
