@@ -34,20 +34,17 @@ Error RollBack(store::Transaction& transaction, const LicensePurchase& purchase,
 // Checks 5-7 for a Type 0 target: the caller's own device, not yet licensed,
 // licensed per purchase by the tenant.
 Result<void> CheckDevice(store::Transaction& transaction, const LicensePurchase& purchase) {
-  Result<std::optional<store::DeviceRecord>> device =
-      transaction.FindDevice(purchase.principal.account_uin, purchase.target_id);
+  Result<std::optional<store::DevicePurchaseTarget>> device =
+      transaction.FindDevicePurchaseTarget(purchase.principal.account_uin, purchase.target_id);
   if (!device) return tl::unexpected(device.error());
   if (!device->has_value()) {
     return Fail(ErrorCode::kOperationDeniedDeviceNotFound,
                 "The device " + purchase.target_id + " does not exist in this account.");
   }
-  Result<std::optional<store::LicenseRecord>> license =
-      transaction.FindLicenseByDevice(purchase.target_id);
-  if (!license) return tl::unexpected(license.error());
-  if (license->has_value()) {
+  if ((*device)->license_resource_id) {
     return Fail(ErrorCode::kOperationDeniedRepeatPurchase,
                 "The device " + purchase.target_id + " already holds the permanent license " +
-                    (*license)->resource_id + ".");
+                    *(*device)->license_resource_id + ".");
   }
   if ((*device)->license_payer == store::LicensePayer::kVendor) {
     return Fail(ErrorCode::kOperationDenied,

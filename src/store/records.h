@@ -62,6 +62,14 @@ struct DeviceRecord {
   std::string sn;           // that hardware's SN
 };
 
+// What a Type 0 purchase checks of its target device, read at once: how the
+// device is licensed, and the license it may already hold.
+struct DevicePurchaseTarget {
+  LicensePayer license_payer = LicensePayer::kCustomer;
+  int64_t license_pay_mode = 0;
+  std::optional<std::string> license_resource_id;  // set when already licensed
+};
+
 struct HardwareRecord {
   std::string hardware_id;
   std::string vendor_uin;

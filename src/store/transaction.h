@@ -25,9 +25,12 @@ class Transaction {
   virtual Result<std::optional<AccountRecord>> FindAccount(std::string_view uin) = 0;
   virtual Result<std::optional<DeviceRecord>> FindDevice(std::string_view account_uin,
                                                          std::string_view device_id) = 0;
+  // The caller's device as a purchase target; nullopt when the account has
+  // no such device.
+  virtual Result<std::optional<DevicePurchaseTarget>> FindDevicePurchaseTarget(
+      std::string_view account_uin, std::string_view device_id) = 0;
   virtual Result<std::optional<HardwareRecord>> FindHardware(std::string_view vendor_uin,
                                                              std::string_view hardware_id) = 0;
-  virtual Result<std::optional<LicenseRecord>> FindLicenseByDevice(std::string_view device_id) = 0;
   virtual Result<std::optional<LicenseRecord>> FindLicenseByHardware(
       std::string_view hardware_id) = 0;
   virtual Result<std::vector<VoucherRecord>> ListVouchers(std::string_view account_uin) = 0;

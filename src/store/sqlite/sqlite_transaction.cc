@@ -137,18 +137,26 @@ Result<std::optional<DeviceRecord>> SqliteTransaction::FindDevice(std::string_vi
   return QueryOne<DeviceRecord>(connection_, sql, {device_id, account_uin}, ReadDevice);
 }
 
+Result<std::optional<DevicePurchaseTarget>> SqliteTransaction::FindDevicePurchaseTarget(
+    std::string_view account_uin, std::string_view device_id) {
+  static constexpr std::string_view sql =
+      "SELECT d.license_payer, d.license_pay_mode, l.resource_id FROM devices d "
+      "LEFT JOIN licenses l ON l.device_id = d.device_id "
+      "WHERE d.device_id=?1 AND d.account_uin=?2";
+  return QueryOne<DevicePurchaseTarget>(
+      connection_, sql, {device_id, account_uin}, [](const Statement& row) {
+        return DevicePurchaseTarget{
+            .license_payer = row.Int(0) == 1 ? LicensePayer::kVendor : LicensePayer::kCustomer,
+            .license_pay_mode = row.Int(1),
+            .license_resource_id = OptionalText(row, 2)};
+      });
+}
+
 Result<std::optional<HardwareRecord>> SqliteTransaction::FindHardware(
     std::string_view vendor_uin, std::string_view hardware_id) {
   static const std::string sql = std::string("SELECT ") + kHardwareColumns +
                                  " FROM hardware WHERE hardware_id=?1 AND vendor_uin=?2";
   return QueryOne<HardwareRecord>(connection_, sql, {hardware_id, vendor_uin}, ReadHardware);
-}
-
-Result<std::optional<LicenseRecord>> SqliteTransaction::FindLicenseByDevice(
-    std::string_view device_id) {
-  static const std::string sql =
-      std::string("SELECT ") + kLicenseColumns + " FROM licenses WHERE device_id=?1";
-  return QueryOne<LicenseRecord>(connection_, sql, {device_id}, ReadLicense);
 }
 
 Result<std::optional<LicenseRecord>> SqliteTransaction::FindLicenseByHardware(

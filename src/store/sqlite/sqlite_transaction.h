@@ -33,9 +33,10 @@ class SqliteTransaction final : public Transaction {
   Result<std::optional<AccountRecord>> FindAccount(std::string_view uin) override;
   Result<std::optional<DeviceRecord>> FindDevice(std::string_view account_uin,
                                                  std::string_view device_id) override;
+  Result<std::optional<DevicePurchaseTarget>> FindDevicePurchaseTarget(
+      std::string_view account_uin, std::string_view device_id) override;
   Result<std::optional<HardwareRecord>> FindHardware(std::string_view vendor_uin,
                                                      std::string_view hardware_id) override;
-  Result<std::optional<LicenseRecord>> FindLicenseByDevice(std::string_view device_id) override;
   Result<std::optional<LicenseRecord>> FindLicenseByHardware(std::string_view hardware_id) override;
   Result<std::vector<VoucherRecord>> ListVouchers(std::string_view account_uin) override;
   Result<Prices> GetPrices() override;
