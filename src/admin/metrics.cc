@@ -78,7 +78,12 @@ std::string Metrics::Render(const StoreHistograms& store) const {
   }
   if (store.commit_seconds != nullptr) {
     RenderHistogram(out, "mnad_group_commit_duration_seconds",
-                    "Duration of one COMMIT, its fsync included.", *store.commit_seconds);
+                    "Time from a batch's COMMIT to the end of the fsync that makes it durable.",
+                    *store.commit_seconds);
+  }
+  if (store.sync_seconds != nullptr) {
+    RenderHistogram(out, "mnad_wal_fsync_duration_seconds", "Duration of one fdatasync of the WAL.",
+                    *store.sync_seconds);
   }
   return out;
 }

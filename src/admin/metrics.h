@@ -21,6 +21,7 @@ class Metrics {
   struct StoreHistograms {
     const Histogram* batch_sizes = nullptr;
     const Histogram* commit_seconds = nullptr;
+    const Histogram* sync_seconds = nullptr;
   };
   std::string Render(const StoreHistograms& store) const;
 

@@ -2,6 +2,7 @@
 // seed, wires the layers and serves until SIGTERM/SIGINT. The only place
 // that chooses a store backend.
 #include <malloc.h>
+#include <pthread.h>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/sinks/stdout_sinks.h>
@@ -273,7 +274,8 @@ int Run(const Config& config) {
         .metrics =
             [&] {
               return metrics.Render({.batch_sizes = &(*opened)->batch_sizes(),
-                                     .commit_seconds = &(*opened)->commit_seconds()});
+                                     .commit_seconds = &(*opened)->commit_seconds(),
+                                     .sync_seconds = &(*opened)->sync_seconds()});
             },
         .ready = [] { return true; },
         .store = &store,
@@ -327,17 +329,22 @@ int Run(const Config& config) {
       host, *port);
 
   std::vector<std::thread> workers;
-  for (int i = 1; i < threads; ++i) workers.emplace_back([&io] { io.run(); });
+  for (int i = 1; i < threads; ++i) {
+    workers.emplace_back([&io] {
+      pthread_setname_np(pthread_self(), "mnad-io");
+      io.run();
+    });
+  }
   io.run();
   for (std::thread& worker : workers) worker.join();
   store::sqlite::WriterStats stats = (*opened)->stats();
   spdlog::info(
       "group commit: {} batches, {} commands, {:.1f} commands per batch on average, largest {}, {} "
-      "failed commits",
+      "failed commits, {} WAL fsyncs",
       stats.batches, stats.commands,
       stats.batches == 0 ? 0.0
                          : static_cast<double>(stats.commands) / static_cast<double>(stats.batches),
-      stats.largest_batch, stats.failed_commits);
+      stats.largest_batch, stats.failed_commits, stats.wal_syncs);
   spdlog::info("stopped");
   request_log->flush();
   return 0;

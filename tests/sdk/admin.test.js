@@ -101,6 +101,7 @@ test('admin API: health, token, info, metrics that move with traffic, request lo
     assert.match(text, /mnad_request_duration_seconds_bucket\{le="\+Inf"\} \d+/);
     assert.match(text, /# TYPE mnad_group_commit_batch_size histogram/);
     assert.match(text, /# TYPE mnad_group_commit_duration_seconds histogram/);
+    assert.match(text, /# TYPE mnad_wal_fsync_duration_seconds histogram/);
 
     // One JSON log line per request; never a secret. Request lines are
     // flushed at least once a second.

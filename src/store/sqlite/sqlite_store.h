@@ -65,6 +65,7 @@ struct WriterStats {
   uint64_t commands = 0;
   uint64_t largest_batch = 0;
   uint64_t failed_commits = 0;
+  uint64_t wal_syncs = 0;  // fdatasync calls that made batches durable
 };
 
 class SqliteStore final : public Store {
@@ -91,6 +92,8 @@ class SqliteStore final : public Store {
   // commit, then the fsync that covers it).
   const Histogram& batch_sizes() const { return batch_sizes_; }
   const Histogram& commit_seconds() const { return commit_seconds_; }
+  // Seconds per fdatasync of the WAL.
+  const Histogram& sync_seconds() const { return sync_seconds_; }
 
  private:
   SqliteStore(SqliteStoreOptions options, const Clock* clock, std::unique_ptr<Connection> writer);
@@ -153,6 +156,7 @@ class SqliteStore final : public Store {
   WriterStats stats_;
   Histogram batch_sizes_{{1, 2, 4, 8, 16, 32, 64, 128, 256, 512}};
   Histogram commit_seconds_{{0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1}};
+  Histogram sync_seconds_{{0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1}};
   std::thread writer_thread_;
 
   std::mutex sync_mutex_;

@@ -310,6 +310,7 @@ TEST_F(SqliteStoreTest, ACommandIsAnsweredOnlyOnceItsFsyncHasReturned) {
   release.set_value();
   ASSERT_TRUE(answer.get().has_value());
   EXPECT_EQ((*store_->FindAccount("100"))->balance_fen, 777);
+  EXPECT_GE(store_->stats().wal_syncs, 1u);
   store_.reset();  // before `faults` goes
 }
 
