@@ -314,6 +314,43 @@ TEST_F(SqliteStoreTest, ACommandIsAnsweredOnlyOnceItsFsyncHasReturned) {
   store_.reset();  // before `faults` goes
 }
 
+TEST_F(SqliteStoreTest, AnFsyncBegunLaterAnswersTheBatchesBeforeItToo) {
+  ASSERT_TRUE(store_->ApplySeed(Parse(kSeed)).has_value());
+  FaultInjection faults;
+  std::promise<void> first_syncing;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<int> syncs{0};
+  faults.before_sync = [&] {
+    if (syncs.fetch_add(1) != 0) return;
+    first_syncing.set_value();
+    released.wait();  // the first fsync hangs until the test is done
+  };
+  ReopenWithFaults(store_, directory_, &clock_, &faults);  // two sync threads
+
+  std::promise<Result<void>> first_answered;
+  std::future<Result<void>> first = first_answered.get_future();
+  RunInTransaction<void>(
+      *store_, [](Transaction& transaction) { return transaction.SetAccountBalance("100", 1); },
+      [&](Result<void> result) { first_answered.set_value(result); });
+  ASSERT_EQ(first_syncing.get_future().wait_for(std::chrono::seconds(10)),
+            std::future_status::ready);
+  // The second batch's fsync runs on the other sync thread and covers the
+  // first batch too, whose own fsync is still hanging.
+  std::promise<Result<void>> second_answered;
+  std::future<Result<void>> second = second_answered.get_future();
+  RunInTransaction<void>(
+      *store_, [](Transaction& transaction) { return transaction.SetAccountBalance("100", 2); },
+      [&](Result<void> result) { second_answered.set_value(result); });
+  EXPECT_EQ(second.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  EXPECT_EQ(first.wait_for(std::chrono::seconds(0)), std::future_status::ready);
+  release.set_value();
+  EXPECT_TRUE(first.get().has_value());
+  EXPECT_TRUE(second.get().has_value());
+  EXPECT_EQ((*store_->FindAccount("100"))->balance_fen, 2);
+  store_.reset();  // before `faults` goes
+}
+
 TEST_F(SqliteStoreTest, AFailedFsyncStopsTheProcessBeforeAnyAnswer) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   ASSERT_TRUE(store_->ApplySeed(Parse(kSeed)).has_value());
