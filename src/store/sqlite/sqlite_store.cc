@@ -213,7 +213,6 @@ void SqliteStore::ExecuteBatch(std::vector<WriteCommand>& batch) {
       {
         std::lock_guard lock(sync_mutex_);
         unanswered_.push_back({std::move(batch), wal_fd, commit_started});
-        ++committed_;
       }
       sync_ready_.notify_one();
       if (wal_frames_ > options_.wal_frames_max) RestartWal();
@@ -235,13 +234,13 @@ void SqliteStore::SyncLoop() {
   std::vector<CommittedBatch> answering;
   std::unique_lock lock(sync_mutex_);
   while (true) {
-    sync_ready_.wait(lock, [this] { return sync_stopping_ || syncing_ < committed_; });
-    if (syncing_ == committed_) return;  // stopping, and every commit is being answered
+    sync_ready_.wait(lock, [this] { return sync_stopping_ || syncing_ < Committed(); });
+    if (syncing_ == Committed()) return;  // stopping, and every commit is being answered
     // Every batch committed so far was written to the WAL before this
     // fsync begins, so it covers them all. A batch whose commit synced by
     // itself (or wrote nothing) may still have read what an earlier batch
     // wrote: it waits for that batch's fsync all the same, by coming after.
-    uint64_t through = committed_;
+    uint64_t through = Committed();
     int wal_fd = -1;
     for (uint64_t number = syncing_ + 1; number <= through; ++number) {
       int fd = unanswered_[number - answered_ - 1].wal_fd;
@@ -310,11 +309,13 @@ bool SqliteStore::SnapshotCurrent(const Reader& reader, uint64_t commits) const 
          !restart_pending_.load(std::memory_order_acquire);
 }
 
+void SqliteStore::EndSnapshot(Reader& reader) {
+  if (reader.in_snapshot) (void)reader.connection->Run("COMMIT");
+  reader.in_snapshot = false;
+}
+
 void SqliteStore::ReleaseStaleSnapshot(Reader& reader) {
-  if (reader.in_snapshot && !SnapshotCurrent(reader, commits_.load(std::memory_order_acquire))) {
-    (void)reader.connection->Run("COMMIT");
-    reader.in_snapshot = false;
-  }
+  if (!SnapshotCurrent(reader, commits_.load(std::memory_order_acquire))) EndSnapshot(reader);
 }
 
 void SqliteStore::ReleaseIdleSnapshots() {
@@ -348,11 +349,10 @@ Result<SqliteStore::ReadLease> SqliteStore::Read() {
   // An error may have ended the transaction behind our back.
   if (sqlite3_get_autocommit(reader.connection->handle()) != 0) reader.in_snapshot = false;
   // Read before the snapshot begins: the snapshot then holds at least every
-  // batch counted here (the writer counts a batch once it is durable).
+  // batch counted here (a sync thread counts a batch once it is durable).
   uint64_t commits = commits_.load(std::memory_order_acquire);
   if (!SnapshotCurrent(reader, commits)) {
-    if (reader.in_snapshot) (void)reader.connection->Run("COMMIT");
-    reader.in_snapshot = false;
+    EndSnapshot(reader);
     // BEGIN is deferred: the snapshot is taken by the first read after it.
     MNAD_TRY(reader.connection->Run("BEGIN"));
     reader.in_snapshot = true;

@@ -155,19 +155,21 @@ class SqliteStore final : public Store {
   bool stopping_ = false;
   WriterStats stats_;
   Histogram batch_sizes_{{1, 2, 4, 8, 16, 32, 64, 128, 256, 512}};
-  Histogram commit_seconds_{{0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1}};
-  Histogram sync_seconds_{{0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1}};
+  static constexpr std::initializer_list<double> kSecondsBounds = {
+      0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1};
+  Histogram commit_seconds_{kSecondsBounds};
+  Histogram sync_seconds_{kSecondsBounds};
   std::thread writer_thread_;
 
   std::mutex sync_mutex_;
   std::condition_variable sync_ready_;
   // Committed batches not yet answered, in commit order: numbers
-  // answered_ + 1 through committed_. An fsync begun covers the batches
-  // committed before it, numbers up to syncing_.
+  // answered_ + 1 onwards. An fsync begun covers the batches committed
+  // before it, numbers up to syncing_.
   std::deque<CommittedBatch> unanswered_;
-  uint64_t committed_ = 0;
   uint64_t syncing_ = 0;
   uint64_t answered_ = 0;
+  uint64_t Committed() const { return answered_ + unanswered_.size(); }  // under sync_mutex_
   bool sync_stopping_ = false;
   std::vector<std::thread> sync_threads_;
   std::condition_variable checkpoint_wakeup_;
@@ -181,6 +183,7 @@ class SqliteStore final : public Store {
   // Set while a RESTART checkpoint waits for the readers to leave the WAL.
   std::atomic<bool> restart_pending_{false};
   bool SnapshotCurrent(const Reader& reader, uint64_t commits) const;
+  static void EndSnapshot(Reader& reader);
   // Ends the snapshot of a reader that is no longer current, so that it
   // does not hold back checkpoints while it sits in the pool.
   void ReleaseStaleSnapshot(Reader& reader);

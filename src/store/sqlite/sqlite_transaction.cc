@@ -41,6 +41,10 @@ AccountRecord ReadAccount(const Statement& row) {
   return account;
 }
 
+LicensePayer ReadLicensePayer(const Statement& row, int column) {
+  return row.Int(column) == 1 ? LicensePayer::kVendor : LicensePayer::kCustomer;
+}
+
 DeviceRecord ReadDevice(const Statement& row) {
   DeviceRecord device;
   device.device_id = row.Text(0);
@@ -50,7 +54,7 @@ DeviceRecord ReadDevice(const Statement& row) {
   device.remark = row.Text(4);
   device.created_unix_millis = row.Int(5);
   device.hardware_id = OptionalText(row, 6);
-  device.license_payer = row.Int(7) == 1 ? LicensePayer::kVendor : LicensePayer::kCustomer;
+  device.license_payer = ReadLicensePayer(row, 7);
   device.data_key = row.Text(8);
   device.access_scope = row.Int(9);
   device.flow_trunc = row.Int(10);
@@ -145,10 +149,9 @@ Result<std::optional<DevicePurchaseTarget>> SqliteTransaction::FindDevicePurchas
       "WHERE d.device_id=?1 AND d.account_uin=?2";
   return QueryOne<DevicePurchaseTarget>(
       connection_, sql, {device_id, account_uin}, [](const Statement& row) {
-        return DevicePurchaseTarget{
-            .license_payer = row.Int(0) == 1 ? LicensePayer::kVendor : LicensePayer::kCustomer,
-            .license_pay_mode = row.Int(1),
-            .license_resource_id = OptionalText(row, 2)};
+        return DevicePurchaseTarget{.license_payer = ReadLicensePayer(row, 0),
+                                    .license_pay_mode = row.Int(1),
+                                    .license_resource_id = OptionalText(row, 2)};
       });
 }
 
