@@ -1,12 +1,12 @@
 #include "admin/views.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <future>
 
 #include "admin/seed.h"
+#include "core/test_directory.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace mnad::admin {
@@ -29,15 +29,6 @@ constexpr char kSeed[] = R"({"version":1,"regions":["ap-guangzhou","ap-tokyo"],
 
 class StateTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    directory_ = std::filesystem::temp_directory_path() /
-                 ("mnad-views-test-" + std::to_string(::getpid()) + "-" +
-                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(directory_);
-    std::filesystem::create_directories(directory_);
-  }
-  void TearDown() override { std::filesystem::remove_all(directory_); }
-
   std::unique_ptr<store::sqlite::SqliteStore> Open(const std::string& name) {
     auto opened = store::sqlite::SqliteStore::Open({(directory_ / name).string()}, &clock_);
     EXPECT_TRUE(opened.has_value());
@@ -69,7 +60,7 @@ class StateTest : public ::testing::Test {
 
   FakeClock clock_{1'780'000'000'000};
   SequenceRandom random_{5};
-  std::filesystem::path directory_;
+  TestDirectory directory_{"mnad-views-test"};
 };
 
 TEST_F(StateTest, ExportReadsBackAsTheSameState) {

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "admin/seed.h"
+#include "core/test_directory.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace mnad::mna {
@@ -39,11 +40,6 @@ constexpr char kSeed[] = R"({"version":1,"prices":{"license_fen":100000},"accoun
 class LicensePurchaseTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    directory_ = std::filesystem::temp_directory_path() /
-                 ("mnad-purchase-test-" + std::to_string(::getpid()) + "-" +
-                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(directory_);
-    std::filesystem::create_directories(directory_);
     Result<std::unique_ptr<store::sqlite::SqliteStore>> opened = store::sqlite::SqliteStore::Open(
         {.path = (directory_ / "mnad.db").string(), .faults = &faults_}, &clock_);
     ASSERT_TRUE(opened.has_value()) << opened.error().message;
@@ -52,10 +48,7 @@ class LicensePurchaseTest : public ::testing::Test {
     ASSERT_TRUE(seed.has_value()) << seed.error().message;
     ASSERT_TRUE(store_->ApplySeed(*seed).has_value());
   }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(directory_);
-  }
+  void TearDown() override { store_.reset(); }
 
   static Principal Root(std::string uin) {
     Principal principal;
@@ -93,7 +86,7 @@ class LicensePurchaseTest : public ::testing::Test {
   FakeClock clock_{kNowMillis};
   SequenceRandom random_{11};
   store::sqlite::FaultInjection faults_;
-  std::filesystem::path directory_;
+  TestDirectory directory_{"mnad-purchase-test"};
   std::unique_ptr<store::sqlite::SqliteStore> store_;
 };
 

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "admin/seed.h"
+#include "core/test_directory.h"
 
 namespace mnad::store::sqlite {
 namespace {
@@ -26,18 +27,8 @@ constexpr char kSeed[] = R"({"version":1,"regions":["ap-guangzhou"],"accounts":[
 
 class SqliteStoreTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    directory_ = std::filesystem::temp_directory_path() /
-                 ("mnad-store-test-" + std::to_string(::getpid()) + "-" +
-                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(directory_);
-    std::filesystem::create_directories(directory_);
-    Reopen();
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(directory_);
-  }
+  void SetUp() override { Reopen(); }
+  void TearDown() override { store_.reset(); }
   void Reopen() {
     store_.reset();
     Result<std::unique_ptr<SqliteStore>> opened =
@@ -53,7 +44,7 @@ class SqliteStoreTest : public ::testing::Test {
 
   FakeClock clock_{1'780'000'000'000};
   SequenceRandom random_{3};
-  std::filesystem::path directory_;
+  TestDirectory directory_{"mnad-store-test"};
   std::unique_ptr<SqliteStore> store_;
 };
 
@@ -266,12 +257,21 @@ TEST_F(SqliteStoreTest, ARefusalThatWroteNothingCostsNoRerun) {
   EXPECT_EQ((*store_->FindAccount("200"))->balance_fen, 8);
 }
 
-Result<void> SetBalance(Store& store, std::string uin, int64_t fen) {
-  std::promise<Result<void>> done;
+// Sets an account's balance in a write of its own; the future is its answer.
+std::future<Result<void>> SetBalanceLater(Store& store, std::string uin, int64_t fen) {
+  auto answered = std::make_shared<std::promise<Result<void>>>();
+  std::future<Result<void>> answer = answered->get_future();
   RunInTransaction<void>(
-      store, [&](Transaction& transaction) { return transaction.SetAccountBalance(uin, fen); },
-      [&](Result<void> result) { done.set_value(result); });
-  return done.get_future().get();
+      store,
+      [uin = std::move(uin), fen](Transaction& transaction) {
+        return transaction.SetAccountBalance(uin, fen);
+      },
+      [answered](Result<void> result) { answered->set_value(result); });
+  return answer;
+}
+
+Result<void> SetBalance(Store& store, std::string uin, int64_t fen) {
+  return SetBalanceLater(store, std::move(uin), fen).get();
 }
 
 // Opens the test's database again with `faults`.
@@ -284,71 +284,66 @@ void ReopenWithFaults(std::unique_ptr<SqliteStore>& store, const std::filesystem
   store = std::move(*opened);
 }
 
+// Faults whose first fsync of the WAL hangs until Release(); later ones run.
+// The store must go before this does.
+class FirstSyncHeld {
+ public:
+  FirstSyncHeld() {
+    faults.before_sync = [this] {
+      if (syncs_.fetch_add(1) != 0) return;
+      syncing_.set_value();
+      released_.wait();
+    };
+  }
+  // True once a batch is committed and its fsync is about to start.
+  bool Syncing() {
+    return syncing_future_.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+  }
+  void Release() { release_.set_value(); }
+
+  FaultInjection faults;
+
+ private:
+  std::atomic<int> syncs_{0};
+  std::promise<void> syncing_;
+  std::future<void> syncing_future_ = syncing_.get_future();
+  std::promise<void> release_;
+  std::shared_future<void> released_ = release_.get_future().share();
+};
+
 TEST_F(SqliteStoreTest, ACommandIsAnsweredOnlyOnceItsFsyncHasReturned) {
   ASSERT_TRUE(store_->ApplySeed(Parse(kSeed)).has_value());
-  FaultInjection faults;
-  std::promise<void> syncing;
-  std::promise<void> release;
-  std::shared_future<void> released = release.get_future().share();
-  std::atomic<bool> first_sync{true};
-  faults.before_sync = [&] {
-    if (!first_sync.exchange(false)) return;
-    syncing.set_value();
-    released.wait();
-  };
-  ReopenWithFaults(store_, directory_, &clock_, &faults);
+  FirstSyncHeld held;
+  ReopenWithFaults(store_, directory_.path(), &clock_, &held.faults);
 
-  std::promise<Result<void>> answered;
-  std::future<Result<void>> answer = answered.get_future();
-  RunInTransaction<void>(
-      *store_, [](Transaction& transaction) { return transaction.SetAccountBalance("100", 777); },
-      [&](Result<void> result) { answered.set_value(result); });
-  // Committed; its fsync is about to start.
-  ASSERT_EQ(syncing.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  std::future<Result<void>> answer = SetBalanceLater(*store_, "100", 777);
+  ASSERT_TRUE(held.Syncing());
   EXPECT_EQ(answer.wait_for(std::chrono::milliseconds(100)), std::future_status::timeout)
       << "answered before its fsync";
-  release.set_value();
+  held.Release();
   ASSERT_TRUE(answer.get().has_value());
   EXPECT_EQ((*store_->FindAccount("100"))->balance_fen, 777);
   EXPECT_GE(store_->stats().wal_syncs, 1u);
-  store_.reset();  // before `faults` goes
+  store_.reset();  // before `held` goes
 }
 
 TEST_F(SqliteStoreTest, AnFsyncBegunLaterAnswersTheBatchesBeforeItToo) {
   ASSERT_TRUE(store_->ApplySeed(Parse(kSeed)).has_value());
-  FaultInjection faults;
-  std::promise<void> first_syncing;
-  std::promise<void> release;
-  std::shared_future<void> released = release.get_future().share();
-  std::atomic<int> syncs{0};
-  faults.before_sync = [&] {
-    if (syncs.fetch_add(1) != 0) return;
-    first_syncing.set_value();
-    released.wait();  // the first fsync hangs until the test is done
-  };
-  ReopenWithFaults(store_, directory_, &clock_, &faults);  // two sync threads
+  FirstSyncHeld held;
+  ReopenWithFaults(store_, directory_.path(), &clock_, &held.faults);  // two sync threads
 
-  std::promise<Result<void>> first_answered;
-  std::future<Result<void>> first = first_answered.get_future();
-  RunInTransaction<void>(
-      *store_, [](Transaction& transaction) { return transaction.SetAccountBalance("100", 1); },
-      [&](Result<void> result) { first_answered.set_value(result); });
-  ASSERT_EQ(first_syncing.get_future().wait_for(std::chrono::seconds(10)),
-            std::future_status::ready);
+  std::future<Result<void>> first = SetBalanceLater(*store_, "100", 1);
+  ASSERT_TRUE(held.Syncing());
   // The second batch's fsync runs on the other sync thread and covers the
   // first batch too, whose own fsync is still hanging.
-  std::promise<Result<void>> second_answered;
-  std::future<Result<void>> second = second_answered.get_future();
-  RunInTransaction<void>(
-      *store_, [](Transaction& transaction) { return transaction.SetAccountBalance("100", 2); },
-      [&](Result<void> result) { second_answered.set_value(result); });
+  std::future<Result<void>> second = SetBalanceLater(*store_, "100", 2);
   EXPECT_EQ(second.wait_for(std::chrono::seconds(10)), std::future_status::ready);
   EXPECT_EQ(first.wait_for(std::chrono::seconds(0)), std::future_status::ready);
-  release.set_value();
+  held.Release();
   EXPECT_TRUE(first.get().has_value());
   EXPECT_TRUE(second.get().has_value());
   EXPECT_EQ((*store_->FindAccount("100"))->balance_fen, 2);
-  store_.reset();  // before `faults` goes
+  store_.reset();  // before `held` goes
 }
 
 TEST_F(SqliteStoreTest, AFailedFsyncStopsTheProcessBeforeAnyAnswer) {
@@ -359,7 +354,7 @@ TEST_F(SqliteStoreTest, AFailedFsyncStopsTheProcessBeforeAnyAnswer) {
         spdlog::set_default_logger(spdlog::stderr_logger_st("death"));
         FaultInjection faults;
         faults.fail_syncs = 1;
-        ReopenWithFaults(store_, directory_, &clock_, &faults);
+        ReopenWithFaults(store_, directory_.path(), &clock_, &faults);
         Result<void> set = SetBalance(*store_, "100", 1);
         // Not reached: the process stops first.
         std::fprintf(stderr, "answered: %s\n", set ? "ok" : set.error().message.c_str());

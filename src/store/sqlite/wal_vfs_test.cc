@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <string>
 
+#include "core/test_directory.h"
 #include "store/sqlite/connection.h"
 
 namespace mnad::store::sqlite {
@@ -15,21 +16,13 @@ namespace {
 class WalVfsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    directory_ = std::filesystem::temp_directory_path() /
-                 ("mnad-wal-vfs-test-" + std::to_string(::getpid()) + "-" +
-                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(directory_);
-    std::filesystem::create_directories(directory_);
     path_ = (directory_ / "test.db").string();
     Result<std::unique_ptr<Connection>> opened = Connection::Open(path_, /*create=*/true);
     ASSERT_TRUE(opened.has_value()) << opened.error().message;
     writer_ = std::move(*opened);
     ASSERT_TRUE(writer_->Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)"));
   }
-  void TearDown() override {
-    writer_.reset();
-    std::filesystem::remove_all(directory_);
-  }
+  void TearDown() override { writer_.reset(); }
 
   // Inserts `rows` rows of `bytes` bytes each in one transaction.
   void Insert(int rows, int bytes) {
@@ -52,7 +45,7 @@ class WalVfsTest : public ::testing::Test {
     return {query->Int(0), query->Int(1)};
   }
 
-  std::filesystem::path directory_;
+  TestDirectory directory_{"mnad-wal-vfs-test"};
   std::string path_;
   std::unique_ptr<Connection> writer_;
 };
