@@ -354,6 +354,8 @@ TEST_F(SqliteStoreTest, AFailedFsyncStopsTheProcessBeforeAnyAnswer) {
         spdlog::set_default_logger(spdlog::stderr_logger_st("death"));
         FaultInjection faults;
         faults.fail_syncs = 1;
+        // This runs in a child process that never gets to its clean-up.
+        faults.before_sync = [this] { std::filesystem::remove_all(directory_.path()); };
         ReopenWithFaults(store_, directory_.path(), &clock_, &faults);
         Result<void> set = SetBalance(*store_, "100", 1);
         // Not reached: the process stops first.
