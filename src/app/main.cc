@@ -2,6 +2,9 @@
 // seed, wires the layers and serves until SIGTERM/SIGINT. The only place
 // that chooses a store backend.
 #include <malloc.h>
+#ifdef MNAD_TCMALLOC
+#include <gperftools/malloc_extension.h>
+#endif
 #include <pthread.h>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -74,6 +77,17 @@ class MemoryDirectory {
  private:
   std::string path_;
 };
+
+// Returns the allocator's free pages to the system. tcmalloc keeps freed
+// pages for reuse and gives them back only slowly: without this, the pages
+// that parsed a seed of a million devices stayed resident (826 MiB).
+void ReleaseFreeMemory() {
+#ifdef MNAD_TCMALLOC
+  MallocExtension::instance()->ReleaseFreeMemory();
+#else
+  malloc_trim(0);
+#endif
+}
 
 // Writes the store's state as a seed file (through a temporary file, so
 // that FILE is either the old one or the complete new one).
@@ -154,7 +168,7 @@ int Run(const Config& config) {
     spdlog::info("seed {} applied: {}", *config.seed_path, admin::DescribeSeedReport(*report));
   }
   // A large seed's parsed form is gone now; give its pages back to the system.
-  if (config.seed_path) malloc_trim(0);
+  if (config.seed_path) ReleaseFreeMemory();
   if (config.export_seed_path) return ExportSeed(store, *config.export_seed_path);
   Result<std::vector<std::string>> regions = store.Regions();
   if (!regions) {
