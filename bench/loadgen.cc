@@ -7,7 +7,6 @@
 //   loadgen write-seed FILE --accounts A --devices D
 //   loadgen run --target HOST:PORT --mode order|getdevice|fixed
 //           --connections C --seconds S [--threads T] [--accounts A --devices D]
-//           [--first-device N]
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -76,7 +75,6 @@ struct Options {
   double warmup_seconds = 1;
   int accounts = 64;
   int devices = 1000;
-  int first_device = 0;  // order: each account buys its devices from this number on
   int64_t requests = 0;  // > 0: stop after this many requests instead of a duration
   // Threads, each with its own share of the connections: one thread is a
   // ceiling of its own (about 48k requests/s here), below nginx's.
@@ -215,7 +213,6 @@ int Run(const Options& options) {
   Clock::time_point end = start + std::chrono::duration_cast<Clock::duration>(
                                       std::chrono::duration<double>(options.seconds));
   std::vector<std::atomic<int>> next_device(options.accounts);
-  for (std::atomic<int>& next : next_device) next = options.first_device;
   std::atomic<int64_t> issued{0};
   for (int i = 0; i < options.connections; ++i) {
     size_t t = static_cast<size_t>(i % threads);
@@ -274,8 +271,7 @@ int main(int argc, char** argv) {
         stderr,
         "usage: loadgen write-seed FILE [--accounts A --devices D]\n"
         "       loadgen run --target HOST:PORT --mode order|getdevice|fixed [--connections C]"
-        " [--seconds S] [--warmup S] [--threads T] [--accounts A --devices D]"
-        " [--first-device N]\n");
+        " [--seconds S] [--warmup S] [--threads T] [--accounts A --devices D]\n");
     return 2;
   }
   Options options;
@@ -297,8 +293,6 @@ int main(int argc, char** argv) {
       options.accounts = std::stoi(value);
     } else if (flag == "--devices") {
       options.devices = std::stoi(value);
-    } else if (flag == "--first-device") {
-      options.first_device = std::stoi(value);
     } else if (flag == "--requests") {
       options.requests = std::stoll(value);
     } else if (flag == "--threads") {
