@@ -16,14 +16,27 @@
 #include "store/sqlite/wal_vfs.h"
 
 namespace mnad::store::sqlite {
+namespace {
+
+constexpr int64_t kPageBytes = 4096;       // SQLite's default page size, which mnad keeps
+constexpr int64_t kFrameHeaderBytes = 24;  // before each page in the WAL
+
+}  // namespace
+
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(SqliteStoreOptions options,
                                                        const Clock* clock) {
   Result<std::unique_ptr<Connection>> writer =
       Connection::Open(options.path, /*create=*/true, options.writer_cache_kib);
   if (!writer) return tl::unexpected(writer.error());
   MNAD_TRY(Migrate(**writer));
+  // A commit may carry the WAL past wal_frames_max before the writer starts
+  // it over. The limit, applied when the WAL starts over, leaves a quarter
+  // more room, so that the file keeps its size instead of having its tail cut
+  // off and allocated again on every cycle.
+  int64_t wal_bytes_limit = (int64_t{options.wal_frames_max} + options.wal_frames_max / 4) *
+                            (kPageBytes + kFrameHeaderBytes);
   MNAD_TRY((*writer)->Exec("PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=" +
-                           std::to_string(int64_t{options.wal_frames_max} * 4096)));
+                           std::to_string(wal_bytes_limit)));
   return std::unique_ptr<SqliteStore>(
       new SqliteStore(std::move(options), clock, std::move(*writer)));
 }

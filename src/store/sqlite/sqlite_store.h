@@ -54,7 +54,8 @@ struct SqliteStoreOptions {
   // writer, so the WAL would grow without end. Once a commit leaves more
   // frames than this in the WAL, the writer runs a RESTART checkpoint before
   // its next batch: writes pause briefly, readers leave the WAL, and the
-  // next commit starts the WAL over (truncated to this size).
+  // next commit starts the WAL over. Its file keeps its size, unless that
+  // passed this by more than a quarter (after a large seed, say).
   int wal_frames_max = 16384;        // 64 MiB of 4 KiB pages
   FaultInjection* faults = nullptr;  // tests only
 };

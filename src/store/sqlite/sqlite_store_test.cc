@@ -406,5 +406,34 @@ TEST_F(SqliteStoreTest, ReadersKeptBusyDoNotStopTheWalFromStartingOver) {
   EXPECT_LT(wal_bytes, 200u * 4096) << "the WAL never started over";
 }
 
+TEST_F(SqliteStoreTest, WalFileKeepsItsSizeWhenItStartsOver) {
+  store_.reset();
+  // Only the writer's restarts, past 32 frames, start the WAL over here.
+  Result<std::unique_ptr<SqliteStore>> opened =
+      SqliteStore::Open({.path = (directory_ / "mnad.db").string(),
+                         .checkpoint_interval_ms = 3'600'000,
+                         .wal_frames_max = 32},
+                        &clock_);
+  ASSERT_TRUE(opened.has_value());
+  store_ = std::move(*opened);
+  ASSERT_TRUE(store_->ApplySeed(Parse(kSeed)).has_value());
+  std::filesystem::path wal = directory_ / "mnad.db-wal";
+  // A commit can take the WAL a little past 32 frames before the restart.
+  // Cutting the file back to 32 frames each time would make the next cycle
+  // allocate its tail again: past its largest size, the file must not shrink.
+  uintmax_t largest = 0;
+  int shrank = 0;
+  for (int i = 0; i < 200; ++i) {
+    ASSERT_TRUE(SetBalance(*store_, "100", i).has_value());
+    uintmax_t size = std::filesystem::file_size(wal);
+    if (size < largest) ++shrank;
+    largest = std::max(largest, size);
+  }
+  EXPECT_EQ(shrank, 0);
+  EXPECT_GT(largest, 32u * 4096) << "the WAL never passed 32 frames";
+  EXPECT_LE(largest, 40u * (4096 + 24)) << "the WAL never started over";
+  EXPECT_EQ((*store_->FindAccount("100"))->balance_fen, 199);
+}
+
 }  // namespace
 }  // namespace mnad::store::sqlite
