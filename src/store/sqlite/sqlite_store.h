@@ -56,9 +56,7 @@ struct SqliteStoreOptions {
   // its next batch: writes pause briefly, readers leave the WAL, and the
   // next commit starts the WAL over. Its file keeps its size, unless that
   // passed this by more than a quarter (after a large seed, say).
-  // Each restart pauses writes for about 10 ms under load here, mostly the
-  // database file's sync; 64 MiB made one every 0.4 s, and p99 rose by 1.5-2.5 ms.
-  int wal_frames_max = 65536;        // 256 MiB of 4 KiB pages
+  int wal_frames_max = 16384;        // 64 MiB of 4 KiB pages
   FaultInjection* faults = nullptr;  // tests only
 };
 
