@@ -12,6 +12,8 @@
 #include "admin/views.h"
 #include "auth/crypto.h"
 #include "auth/permissions.h"
+#include "core/money.h"
+#include "core/text.h"
 #include "core/time_format.h"
 
 namespace mnad::admin {
@@ -518,7 +520,6 @@ void PatchSubUser(Call& call) {
 
 // --- money ------------------------------------------------------------------
 
-constexpr int64_t kFenMax = 1'000'000'000'000;  // ten billion CNY per change: a sanity bound
 
 void ShowBalance(Call& call) {
   call.Read([uin = call.params[0]](store::Transaction& transaction) -> Reply {
@@ -562,6 +563,13 @@ void ChangeBalance(Call& call, bool top_up) {
               409, "negative_balance", "delta_fen",
               fmt::format("The balance is {} fen; a change of {} fen would leave it negative.",
                           account->balance_fen, change.delta_fen)});
+        }
+        if (after > kFenMax) {
+          return tl::unexpected(AdminError{
+              409, "balance_limit", top_up ? "amount_fen" : "delta_fen",
+              fmt::format("The balance is {} fen; a change of {} fen would take it past the "
+                          "largest balance, {} fen.",
+                          account->balance_fen, change.delta_fen, kFenMax)});
         }
         MNAD_STORE_DO(transaction.SetAccountBalance(uin, after));
         store::JournalEntry entry{
@@ -901,6 +909,22 @@ bool Matches(std::string_view pattern, const std::vector<std::string>& segments,
   return true;
 }
 
+// The path as the audit log shows it: a key's SecretId (in /v1/keys/{id})
+// becomes "sha256:" and the first 12 hex digits of its hash, which names the
+// key to whoever holds it without writing it down; the rest is bounded.
+std::string AuditPath(std::string_view path) {
+  constexpr std::string_view kKeys = "/v1/keys/";
+  constexpr size_t kAuditPathBytesMax = 256;
+  if (!path.starts_with(kKeys)) return BoundedText(path, kAuditPathBytesMax);
+  std::string_view rest = path.substr(kKeys.size());
+  size_t slash = rest.find('/');
+  std::string_view secret_id = rest.substr(0, slash);
+  std::string redacted = std::string(kKeys) + "sha256:" +
+                         auth::HexLower(auth::Sha256(secret_id)).substr(0, 12) +
+                         std::string(slash == std::string_view::npos ? "" : rest.substr(slash));
+  return BoundedText(redacted, kAuditPathBytesMax);
+}
+
 }  // namespace
 
 AdminApi::AdminApi(AdminApiOptions options)
@@ -909,8 +933,17 @@ AdminApi::AdminApi(AdminApiOptions options)
 
 void AdminApi::Handle(http::HttpRequest request, http::Responder respond) const {
   std::string path = request.target.substr(0, request.target.find('?'));
-  if (request.too_large) {
-    return respond(ErrorResponse({413, "too_large", "", "The request is too large."}));
+  switch (request.refusal) {
+    case http::Refusal::kNone:
+      break;
+    case http::Refusal::kTooLarge:
+      return respond(ErrorResponse({413, "too_large", "", "The request is too large."}));
+    case http::Refusal::kBusy:
+      return respond(ErrorResponse(
+          {503, "busy", "", "The server holds too many request bytes at once; retry later."}));
+    case http::Refusal::kMalformed:
+      return respond(ErrorResponse(
+          {400, "malformed", "", "The request is not valid HTTP/1.1 or its length is ambiguous."}));
   }
   if (path == "/healthz") {
     if (request.method != "GET")
@@ -936,7 +969,8 @@ void AdminApi::Handle(http::HttpRequest request, http::Responder respond) const 
   }
 
   bool mutation = request.method != "GET";
-  auto finish = [respond = std::move(respond), mutation, method = request.method, path,
+  auto finish = [respond = std::move(respond), mutation, method = request.method,
+                 path = AuditPath(path),
                  audit = options_.audit, who = "admin-token:" + token_fingerprint_,
                  clock = options_.clock](int status, Reply reply) {
     int sent = reply ? status : reply.error().status;

@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/text.h"
 #include "core/time_format.h"
 
 namespace mnad::admin {
@@ -90,15 +91,21 @@ std::string Metrics::Render(const StoreHistograms& store) const {
 
 namespace {
 
-// Appends `text` as a JSON string (quoted and escaped).
-void AppendJsonString(std::string& out, std::string_view text) {
+// A log field holds at most this many bytes of client text.
+constexpr size_t kLogFieldBytesMax = 64;
+
+// Appends `text` as a JSON string (quoted and escaped), cut to
+// kLogFieldBytesMax and with invalid UTF-8 replaced: a field may carry
+// client text (the Region), which must not make a line long or invalid.
+void AppendJsonString(std::string& out, std::string_view raw) {
+  std::string text = BoundedText(raw, kLogFieldBytesMax);
   out.push_back('"');
   for (char c : text) {
     auto byte = static_cast<unsigned char>(c);
     if (c == '"' || c == '\\') {
       out.push_back('\\');
       out.push_back(c);
-    } else if (byte < 0x20) {
+    } else if (byte < 0x20 || byte == 0x7F) {
       out.append(fmt::format("\\u{:04x}", byte));
     } else {
       out.push_back(c);
@@ -108,6 +115,57 @@ void AppendJsonString(std::string& out, std::string_view text) {
 }
 
 }  // namespace
+
+std::string RenderListenerMetrics(const std::vector<ListenerGauges>& listeners,
+                                  const http::ByteBudget& budget, size_t rate_limiter_keys,
+                                  uint64_t rate_limiter_untracked) {
+  struct Family {
+    const char* name;
+    const char* type;
+    const char* help;
+    std::atomic<uint64_t> http::ServerStats::*member;
+  };
+  static constexpr Family kFamilies[] = {
+      {"mnad_connections_open", "gauge", "Open connections.",
+       &http::ServerStats::connections_open},
+      {"mnad_connections_refused_total", "counter",
+       "Connections answered 503 and closed at a connection cap.",
+       &http::ServerStats::connections_refused},
+      {"mnad_accept_errors_total", "counter",
+       "Failed accepts (e.g. out of file descriptors), each followed by a pause.",
+       &http::ServerStats::accept_errors},
+      {"mnad_requests_malformed_total", "counter",
+       "Requests answered 400: not valid HTTP/1.1, or an ambiguous body length.",
+       &http::ServerStats::requests_malformed},
+      {"mnad_requests_refused_busy_total", "counter",
+       "Large requests refused because the budget of body bytes in flight was spent.",
+       &http::ServerStats::requests_refused_busy},
+      {"mnad_tls_handshake_failures_total", "counter", "TLS handshakes that failed.",
+       &http::ServerStats::tls_handshake_failures},
+  };
+  std::string out;
+  for (const Family& family : kFamilies) {
+    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", family.name, family.help, family.name,
+                       family.type);
+    for (const ListenerGauges& listener : listeners) {
+      out += fmt::format("{}{{listener=\"{}\"}} {}\n", family.name, listener.listener,
+                         (listener.stats->*family.member).load());
+    }
+  }
+  out += fmt::format(
+      "# HELP mnad_request_body_bytes_in_flight Bytes of large request bodies held now.\n"
+      "# TYPE mnad_request_body_bytes_in_flight gauge\nmnad_request_body_bytes_in_flight {}\n"
+      "# HELP mnad_request_body_bytes_in_flight_max The budget of body bytes in flight.\n"
+      "# TYPE mnad_request_body_bytes_in_flight_max gauge\n"
+      "mnad_request_body_bytes_in_flight_max {}\n"
+      "# HELP mnad_rate_limiter_keys (Action, caller, Region) windows held by the rate limiter.\n"
+      "# TYPE mnad_rate_limiter_keys gauge\nmnad_rate_limiter_keys {}\n"
+      "# HELP mnad_rate_limiter_untracked_total Requests admitted untracked: the limiter was "
+      "full.\n# TYPE mnad_rate_limiter_untracked_total counter\n"
+      "mnad_rate_limiter_untracked_total {}\n",
+      budget.used(), budget.limit(), rate_limiter_keys, rate_limiter_untracked);
+  return out;
+}
 
 // Written by hand rather than through a JSON object: it runs once per
 // request, and the fields are fixed.

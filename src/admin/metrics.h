@@ -8,9 +8,11 @@
 #include <mutex>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include "api/request_observer.h"
 #include "core/histogram.h"
+#include "http/server.h"
 
 namespace mnad::admin {
 
@@ -35,6 +37,17 @@ class Metrics {
   Histogram latency_seconds_{
       {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5}};
 };
+
+// The listeners' bounds, for /metrics: connections open and refused, accept
+// errors, malformed and budget-refused requests, body bytes in flight, and
+// the rate limiter's keys.
+struct ListenerGauges {
+  std::string listener;  // "api" or "admin"
+  const http::ServerStats* stats = nullptr;
+};
+std::string RenderListenerMetrics(const std::vector<ListenerGauges>& listeners,
+                                  const http::ByteBudget& budget, size_t rate_limiter_keys,
+                                  uint64_t rate_limiter_untracked);
 
 // One JSON line for the request log: time, RequestId, service, action,
 // caller uin, region, code, latency in microseconds. Never a secret.

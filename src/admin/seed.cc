@@ -11,6 +11,7 @@
 #include "admin/fields.h"
 #include "auth/crypto.h"
 #include "auth/permissions.h"
+#include "core/money.h"
 #include "core/time_format.h"
 
 namespace mnad::admin {
@@ -78,7 +79,6 @@ store::VoucherRecord ParseVoucher(const json::value& value, const std::string& p
   if (voucher.voucher_id.empty()) Reject(fields.Path("voucher_id"), "must not be empty");
   seen.Claim(seen.voucher_ids, voucher.voucher_id, fields.Path("voucher_id"));
   voucher.cash = fields.Bool("cash", false, false);
-  constexpr int64_t kFenMax = 1'000'000'000'000;  // ten billion CNY: a sanity bound
   voucher.nominal_fen = fields.Integer("nominal_fen", true, 0, 0, kFenMax);
   voucher.balance_fen = fields.Integer("balance_fen", false, voucher.nominal_fen, 0, kFenMax);
   if (voucher.balance_fen > voucher.nominal_fen)
@@ -131,7 +131,7 @@ store::SeedAccount ParseAccount(const json::value& value, const std::string& pat
     seen.Claim(seen.vendor_names, *account.vendor_name, vendor_fields.Path("name"));
     vendor_fields.Finish();
   }
-  account.balance_fen = fields.Integer("balance_fen", false, 0, 0, 1'000'000'000'000);
+  account.balance_fen = fields.Integer("balance_fen", false, 0, 0, kFenMax);
   seed.keys = ParseKeys(fields, seen);
 
   const json::array* sub_users = fields.Array("sub_users", false);

@@ -16,6 +16,10 @@ namespace mnad::api {
 std::string SuccessBody(boost::json::object fields, std::string_view request_id);
 std::string ErrorBody(const Error& error, std::string_view request_id);
 
+// X-TC-TraceId is echoed only when it is 1 to 128 visible ASCII characters.
+inline constexpr size_t kTraceIdBytesMax = 128;
+bool IsEchoableTraceId(std::string_view trace_id);
+
 // Wraps a body into the HTTP reply, echoing X-TC-TraceId when one was sent.
 http::HttpResponse MakeReply(std::string body, std::string_view request_id,
                              std::string_view trace_id);

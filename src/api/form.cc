@@ -1,5 +1,7 @@
 #include "api/form.h"
 
+#include "core/text.h"
+
 namespace mnad::api {
 namespace {
 
@@ -47,8 +49,13 @@ Result<FormParams> ParseUrlEncoded(std::string_view text) {
       if (ok && equals != std::string_view::npos) ok = Decode(pair.substr(equals + 1), &value);
       if (!ok) {
         return Fail(ErrorCode::kInvalidParameter, "The form parameter `" +
-                                                      std::string(pair.substr(0, 64)) +
+                                                      BoundedText(pair, 64) +
                                                       "` has an invalid percent-encoding.");
+      }
+      if (!IsValidUtf8(name) || !IsValidUtf8(value)) {
+        return Fail(ErrorCode::kInvalidParameter,
+                    "The form parameter `" + BoundedText(name, 64) +
+                        "` is not valid UTF-8 once decoded.");
       }
       params.emplace_back(std::move(name), std::move(value));
     }

@@ -95,7 +95,20 @@ void Gateway::Handle(http::HttpRequest request, http::Responder respond) {
 Result<void> Gateway::Dispatch(const http::HttpRequest& request, const std::string& request_id,
                                const std::string& trace_id, http::Responder& respond,
                                RequestRecord* record) {
-  if (request.too_large) return TooLarge("a TC3 POST body", options_.tc3_post_body_bytes_max);
+  switch (request.refusal) {
+    case http::Refusal::kNone:
+      break;
+    case http::Refusal::kTooLarge:
+      return TooLarge("a TC3 POST body", options_.tc3_post_body_bytes_max);
+    case http::Refusal::kBusy:
+      return Fail(ErrorCode::kRequestSizeLimitExceeded,
+                  "The server is holding as many request bytes as it allows; send a smaller "
+                  "request or retry later.");
+    case http::Refusal::kMalformed:
+      return Fail(ErrorCode::kInvalidRequest,
+                  "The request is not valid HTTP/1.1, or its body length is ambiguous "
+                  "(Transfer-Encoding other than chunked, or with Content-Length).");
+  }
   bool is_get = request.method == "GET";
   if (!is_get && request.method != "POST") {
     return Fail(ErrorCode::kUnsupportedProtocol,
@@ -181,7 +194,14 @@ Result<void> Gateway::Dispatch(const http::HttpRequest& request, const std::stri
   const Principal& principal = authenticated->principal;
   int limit = definition.rate_limit_per_second > 0 ? definition.rate_limit_per_second
                                                    : options_.rate_limit_per_second;
-  if (!rate_limiter_.Admit(definition.action + "|" + principal.CallerUin() + "|" + region, limit)) {
+  // The Region is checked after the limit (Tencent's order), so an unknown
+  // one is counted under one shared name: a client cannot grow the
+  // limiter's keys by varying it.
+  std::shared_ptr<const std::set<std::string>> known_regions = regions_.load();
+  std::string_view limited_region = known_regions->contains(region) ? region : "?";
+  if (!rate_limiter_.Admit(
+          definition.action + "|" + principal.CallerUin() + "|" + std::string(limited_region),
+          limit)) {
     return Fail(ErrorCode::kRequestLimitExceeded,
                 "Your request frequency for " + definition.action + " exceeds " +
                     std::to_string(limit) + " requests per second; retry later.");
@@ -191,7 +211,7 @@ Result<void> Gateway::Dispatch(const http::HttpRequest& request, const std::stri
     return Fail(ErrorCode::kMissingParameter,
                 "The request is missing a required parameter `Region`.");
   }
-  if (!region.empty() && !regions_.load()->contains(region)) {
+  if (!region.empty() && !known_regions->contains(region)) {
     return Fail(ErrorCode::kUnsupportedRegion,
                 "The region `" + region + "` is not supported by " + definition.service + ".");
   }

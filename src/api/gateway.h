@@ -39,6 +39,7 @@ class Gateway {
 
   void Handle(http::HttpRequest request, http::Responder respond);
 
+  const RateLimiter& rate_limiter() const { return rate_limiter_; }
   std::shared_ptr<const std::set<std::string>> regions() const { return regions_.load(); }
   // Replaces the accepted regions (the operator imported or reset a seed).
   void SetRegions(const std::vector<std::string>& regions);

@@ -133,7 +133,7 @@ TEST_F(GatewayTest, MethodOtherThanGetOrPostIsUnsupportedProtocol) {
 
 TEST_F(GatewayTest, OversizedRequestsAreRequestSizeLimitExceeded) {
   http::HttpRequest too_large;
-  too_large.too_large = true;
+  too_large.refusal = http::Refusal::kTooLarge;
   EXPECT_EQ(Call(std::move(too_large)), "RequestSizeLimitExceeded");
   http::HttpRequest long_get;
   long_get.method = "GET";

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <mutex>
@@ -23,17 +24,27 @@ class RateLimiter {
   // not recorded (they do not extend the refusal). A limit <= 0 disables it.
   bool Admit(const std::string& key, int limit_per_second);
 
- private:
+  // At most this many keys are held (16 shards of 4,096). When a shard is
+  // full of keys seen within the last second, a new key's request is
+  // admitted without being recorded, and counted in untracked().
   static constexpr size_t kShardCount = 16;
-  // Keys whose window emptied are swept once a shard holds this many.
-  static constexpr size_t kShardKeysSweepThreshold = 4096;
+  static constexpr size_t kShardKeysMax = 4096;
+  static constexpr size_t kKeysMax = kShardCount * kShardKeysMax;
+  // Keys at most this long are held; longer ones are hashed to this size.
+  static constexpr size_t kKeyBytesMax = 256;
+
+  size_t keys() const;
+  uint64_t untracked() const { return untracked_.load(); }
+
+ private:
   struct Shard {
     std::mutex mutex;
     std::unordered_map<std::string, std::deque<int64_t>> arrivals_nanos;
   };
 
   const Clock* clock_;
-  std::array<Shard, kShardCount> shards_;
+  mutable std::array<Shard, kShardCount> shards_;
+  std::atomic<uint64_t> untracked_{0};
 };
 
 }  // namespace mnad::api

@@ -143,6 +143,29 @@ std::optional<Config> ParseConfig(int argc, char** argv, int* exit_code) {
   app.add_option("--export-seed", config.export_seed_path,
                  "write the store's state as a seed file (JSON) to FILE and exit")
       ->envname("MNAD_EXPORT_SEED");
+  app.add_option("--connections-max", config.connections_max,
+                 "open connections to the TC API at once; one more is answered 503 and closed "
+                 "(0 = the file-descriptor limit less a reserve, at most 10000)")
+      ->envname("MNAD_CONNECTIONS_MAX")
+      ->check(CLI::Range(int64_t{0}, int64_t{1'000'000}));
+  app.add_option("--connections-per-peer-max", config.connections_per_peer_max,
+                 "open TC API connections from one IP address at once (0 = no per-peer cap; "
+                 "behind a load balancer every client is one peer)")
+      ->envname("MNAD_CONNECTIONS_PER_PEER_MAX")
+      ->check(CLI::Range(int64_t{0}, int64_t{1'000'000}));
+  app.add_option("--request-bytes-in-flight-max", config.request_bytes_in_flight_max,
+                 "bytes of request bodies held at once over all connections; bodies above 64 KiB "
+                 "are charged, and refused with RequestSizeLimitExceeded when it is spent")
+      ->envname("MNAD_REQUEST_BYTES_IN_FLIGHT_MAX")
+      ->check(CLI::Range(int64_t{1024 * 1024}, int64_t{1} << 40));
+  app.add_option("--tls-cert", config.tls_cert_path,
+                 "PEM certificate chain: serve the TC API and the admin API over HTTPS "
+                 "(with --tls-key)")
+      ->envname("MNAD_TLS_CERT")
+      ->check(CLI::ExistingFile);
+  app.add_option("--tls-key", config.tls_key_path, "PEM private key of --tls-cert")
+      ->envname("MNAD_TLS_KEY")
+      ->check(CLI::ExistingFile);
   app.add_option("--config", config.config_path,
                  "config file of `setting = value` lines (settings as the flags are named, "
                  "without --); flags and MNAD_ variables override it")
@@ -179,6 +202,11 @@ std::optional<Config> ParseConfig(int argc, char** argv, int* exit_code) {
   if (config.admin_listen != "off" && !SplitHostPort(config.admin_listen, &host, &port)) {
     std::cerr << "--admin-listen: expected HOST:PORT or off, got \"" << config.admin_listen
               << "\"\n";
+    *exit_code = 2;
+    return std::nullopt;
+  }
+  if (config.tls_cert_path.has_value() != config.tls_key_path.has_value()) {
+    std::cerr << "--tls-cert and --tls-key: give both, or neither for plain HTTP\n";
     *exit_code = 2;
     return std::nullopt;
   }

@@ -25,6 +25,12 @@ struct Config {
   bool test_clock = false;                      // the admin API may freeze and move time
   std::optional<std::string> export_seed_path;  // write the state as a seed, then exit
   std::optional<std::string> config_path;       // the config file read, if any
+  // Open API connections at once; 0: derived from the file-descriptor limit.
+  int64_t connections_max = 0;
+  int64_t connections_per_peer_max = 0;                      // 0: no per-peer cap
+  int64_t request_bytes_in_flight_max = 64 * 1024 * 1024;  // bodies over 64 KiB, all listeners
+  std::optional<std::string> tls_cert_path;                  // PEM chain; with tls_key_path
+  std::optional<std::string> tls_key_path;
 };
 
 // Parses argv. On --help or an invalid setting it prints and returns the

@@ -6,6 +6,7 @@
 #include <gperftools/malloc_extension.h>
 #endif
 #include <pthread.h>
+#include <sys/resource.h>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/sinks/stdout_sinks.h>
@@ -14,6 +15,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/json.hpp>
 #include <cerrno>
 #include <cstdio>
@@ -29,6 +31,7 @@
 #include "admin/metrics.h"
 #include "admin/seed.h"
 #include "admin/views.h"
+#include "api/envelope.h"
 #include "api/gateway.h"
 #include "api/router.h"
 #include "app/config.h"
@@ -87,6 +90,29 @@ void ReleaseFreeMemory() {
 #else
   malloc_trim(0);
 #endif
+}
+
+// Connections to the admin API at once.
+constexpr size_t kAdminConnectionsMax = 64;
+constexpr int kReleaseIntervalSeconds = 2;
+// File descriptors kept for everything but connections: the store's files,
+// the logs, the admin API's connections, refusals in progress.
+constexpr uint64_t kDescriptorReserve = 128 + kAdminConnectionsMax;
+constexpr uint64_t kConnectionsDefaultMax = 10'000;
+
+// Raises the soft file-descriptor limit to the hard one, and returns the
+// default connection cap it leaves room for (at least 16).
+size_t DefaultConnectionsMax() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return 1024 - kDescriptorReserve;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  uint64_t descriptors = limit.rlim_cur == RLIM_INFINITY ? kConnectionsDefaultMax * 2 : limit.rlim_cur;
+  if (descriptors <= kDescriptorReserve + 16) return 16;
+  return static_cast<size_t>(std::min(descriptors - kDescriptorReserve, kConnectionsDefaultMax));
 }
 
 // Writes the store's state as a seed file (through a temporary file, so
@@ -218,9 +244,23 @@ int Run(const Config& config) {
                     ? config.io_threads
                     : static_cast<int>(std::max(2u, std::thread::hardware_concurrency()) - 1);
   boost::asio::io_context io(threads);
+  auto body_budget =
+      std::make_shared<http::ByteBudget>(static_cast<uint64_t>(config.request_bytes_in_flight_max));
+  size_t connections_max = DefaultConnectionsMax();
+  if (config.connections_max > 0) connections_max = static_cast<size_t>(config.connections_max);
   http::ServerOptions server_options;
   SplitHostPort(config.listen, &server_options.host, &server_options.port);
   server_options.single_threaded = threads == 1;
+  server_options.connections_max = connections_max;
+  server_options.connections_per_peer_max = static_cast<size_t>(config.connections_per_peer_max);
+  server_options.body_budget = body_budget;
+  server_options.tls_cert_path = config.tls_cert_path.value_or("");
+  server_options.tls_key_path = config.tls_key_path.value_or("");
+  server_options.overload_content_type = "application/json";
+  server_options.overload_body =
+      api::ErrorBody({ErrorCode::kRequestLimitExceeded,
+                      "The server has as many connections open as it allows; retry later."},
+                     "");
   http::Server server(io, server_options,
                       [&gateway](http::HttpRequest request, http::Responder respond) {
                         gateway.Handle(std::move(request), std::move(respond));
@@ -287,9 +327,14 @@ int Run(const Config& config) {
             },
         .metrics =
             [&] {
+              std::vector<admin::ListenerGauges> listeners{{"api", &server.stats()}};
+              if (admin_server) listeners.push_back({"admin", &admin_server->stats()});
               return metrics.Render({.batch_sizes = &(*opened)->batch_sizes(),
                                      .commit_seconds = &(*opened)->commit_seconds(),
-                                     .sync_seconds = &(*opened)->sync_seconds()});
+                                     .sync_seconds = &(*opened)->sync_seconds()}) +
+                     admin::RenderListenerMetrics(listeners, *body_budget,
+                                                  gateway.rate_limiter().keys(),
+                                                  gateway.rate_limiter().untracked());
             },
         .ready = [] { return true; },
         .store = &store,
@@ -306,6 +351,13 @@ int Run(const Config& config) {
     http::ServerOptions admin_options;
     SplitHostPort(config.admin_listen, &admin_options.host, &admin_options.port);
     admin_options.single_threaded = threads == 1;
+    admin_options.connections_max = kAdminConnectionsMax;
+    admin_options.body_budget = body_budget;
+    admin_options.tls_cert_path = server_options.tls_cert_path;
+    admin_options.tls_key_path = server_options.tls_key_path;
+    admin_options.overload_content_type = "application/json";
+    admin_options.overload_body =
+        R"({"error":{"code":"busy","message":"too many admin connections; retry later"}})";
     admin_server = std::make_unique<http::Server>(
         io, admin_options, [&admin_api](http::HttpRequest request, http::Responder respond) {
           admin_api->Handle(std::move(request), std::move(respond));
@@ -318,10 +370,26 @@ int Run(const Config& config) {
     admin_address = admin_options.host + ":" + std::to_string(*admin_port);
   }
 
+  // Large bodies are freed after their reply, but the allocator keeps the
+  // pages; after a period that held large bodies they go back to the system,
+  // so that a burst does not leave the process large.
+  boost::asio::steady_timer release_timer(io);
+  std::function<void()> release_after_bursts = [&] {
+    release_timer.expires_after(std::chrono::seconds(kReleaseIntervalSeconds));
+    release_timer.async_wait([&](const boost::system::error_code& error) {
+      if (error) return;
+      if (body_budget->TakeHighWater() > 0 && body_budget->used() == 0) ReleaseFreeMemory();
+      release_after_bursts();
+    });
+  };
+  release_after_bursts();
+
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait(
-      [&server, &admin_server](const boost::system::error_code& error, int signal_number) {
+      [&server, &admin_server, &release_timer](const boost::system::error_code& error,
+                                                int signal_number) {
         if (error) return;
+        release_timer.cancel();
         spdlog::info("signal {}: finishing in-flight requests, then stopping", signal_number);
         server.Stop();
         if (admin_server) admin_server->Stop();
@@ -330,11 +398,18 @@ int Run(const Config& config) {
   std::string host = server_options.host.find(':') != std::string::npos
                          ? "[" + server_options.host + "]"
                          : server_options.host;
-  std::cout << "mnad listening on http://" << host << ":" << *port << std::endl;
+  const char* scheme = server.tls() ? "https" : "http";
+  std::cout << "mnad listening on " << scheme << "://" << host << ":" << *port << std::endl;
   if (!admin_address.empty())
-    std::cout << "mnad admin API on http://" << admin_address << std::endl;
+    std::cout << "mnad admin API on " << scheme << "://" << admin_address << std::endl;
   spdlog::info("store: SQLite {} (WAL, synchronous=FULL{}); {} I/O threads; regions: {}", db_path,
                config.in_memory ? ", in RAM: removed at exit" : "", threads, regions->size());
+  spdlog::info("limits: {} API connections{}, {} bytes of request bodies over 64 KiB in flight",
+               connections_max,
+               config.connections_per_peer_max > 0
+                   ? fmt::format(" ({} per peer)", config.connections_per_peer_max)
+                   : std::string(),
+               config.request_bytes_in_flight_max);
   if (config.config_path) spdlog::info("config file: {}", *config.config_path);
   if (config.test_clock) spdlog::warn("--test-clock: the admin API may freeze and move time");
   spdlog::info(

@@ -1,6 +1,7 @@
 #include "mna/action_support.h"
 
 #include <algorithm>
+#include <limits>
 #include <boost/json.hpp>
 
 #include "mna/actions.h"
@@ -57,27 +58,39 @@ Result<store::AccountRecord> CallerAccount(store::Transaction& transaction,
   return std::move(**account);
 }
 
-Result<PageSlice> Paginate(int64_t page_number, int64_t page_size, size_t total, bool allow_all) {
+Result<PageRequest> PageOf(int64_t page_number, int64_t page_size, bool allow_all) {
   if (allow_all && page_number == -1 && page_size == -1) {
-    return PageSlice{0, total, total > 0 ? 1 : 0};
+    return PageRequest{.window = {.offset = 0, .limit = kListAllMax}, .all = true};
   }
   if (page_number < 1 || page_size < 1) {
     return Fail(ErrorCode::kInvalidParameterValue,
                 std::string("PageNumber and PageSize must be at least 1") +
                     (allow_all ? " (or both -1 for every item)." : "."));
   }
-  PageSlice slice;
-  uint64_t size = static_cast<uint64_t>(page_size);
-  slice.total_pages = static_cast<int64_t>((total + size - 1) / size);
-  // Pages past the end are empty; checking before multiplying keeps a huge
-  // PageNumber from wrapping around to the first page.
-  uint64_t pages_before = static_cast<uint64_t>(page_number - 1);
-  slice.begin = pages_before > total / size
-                    ? total
-                    : static_cast<size_t>(std::min<uint64_t>(pages_before * size, total));
-  slice.end =
-      static_cast<size_t>(std::min<uint64_t>(slice.begin + std::min<uint64_t>(size, total), total));
-  return slice;
+  if (page_size > kPageSizeMax) {
+    return Fail(ErrorCode::kInvalidParameterValue,
+                "PageSize must be at most " + std::to_string(kPageSizeMax) + ".");
+  }
+  // A page past the end is empty; the offset saturates rather than wraps,
+  // so a huge PageNumber never comes back to the first page.
+  int64_t pages_before = page_number - 1;
+  int64_t offset = pages_before > std::numeric_limits<int64_t>::max() / page_size
+                       ? std::numeric_limits<int64_t>::max()
+                       : pages_before * page_size;
+  return PageRequest{.window = {.offset = offset, .limit = page_size}};
+}
+
+Result<int64_t> TotalPages(const PageRequest& request, int64_t total) {
+  if (request.all) {
+    if (total > kListAllMax) {
+      return Fail(ErrorCode::kResponseSizeLimitExceeded,
+                  "The list has " + std::to_string(total) + " items; PageNumber = PageSize = -1 "
+                  "answers at most " + std::to_string(kListAllMax) +
+                  ". Ask for pages of at most " + std::to_string(kPageSizeMax) + ".");
+    }
+    return total > 0 ? 1 : 0;
+  }
+  return (total + request.window.limit - 1) / request.window.limit;
 }
 
 Result<void> RequireNoGroup(const std::optional<std::string>& group_id) {

@@ -45,14 +45,23 @@ void WriteAndReply(store::Store& store, ResponseBody body, api::ActionReply repl
 Result<store::AccountRecord> CallerAccount(store::Transaction& transaction,
                                            const Principal& principal);
 
-// PageNumber/PageSize: the slice [begin, end) of `total` items, or
+// PageSize is at most kPageSizeMax (the API pages document none; this is
+// the bound this server states). GetDevices' PageNumber = PageSize = -1
+// ("every device") answers at most kListAllMax items, and
+// ResponseSizeLimitExceeded for a longer list.
+inline constexpr int64_t kPageSizeMax = 100;
+inline constexpr int64_t kListAllMax = 1000;
+
+// PageNumber/PageSize as the window the store reads, or
 // InvalidParameterValue. With `allow_all`, -1/-1 selects everything.
-struct PageSlice {
-  size_t begin = 0;
-  size_t end = 0;
-  int64_t total_pages = 0;
+struct PageRequest {
+  store::PageWindow window;
+  bool all = false;
 };
-Result<PageSlice> Paginate(int64_t page_number, int64_t page_size, size_t total, bool allow_all);
+Result<PageRequest> PageOf(int64_t page_number, int64_t page_size, bool allow_all);
+// TotalPage for a list of `total` items; ResponseSizeLimitExceeded when
+// "every item" was asked of a list longer than kListAllMax.
+Result<int64_t> TotalPages(const PageRequest& request, int64_t total);
 
 // Groups are not supported: a GroupId names a group that does not exist.
 Result<void> RequireNoGroup(const std::optional<std::string>& group_id);

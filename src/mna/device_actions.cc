@@ -82,26 +82,23 @@ Result<boost::json::object> GetDevice(store::Transaction& transaction, MnaDeps&,
 
 Result<boost::json::object> GetDevices(store::Transaction& transaction, MnaDeps&,
                                        const Principal& principal, const api::ParamObject& params) {
-  Result<std::vector<store::DeviceRecord>> devices = transaction.ListDevices(principal.account_uin);
-  if (!devices) return tl::unexpected(devices.error());
-  std::string keyword = params.GetString("Keyword").value_or("");
+  Result<PageRequest> request = PageOf(*params.GetInteger("PageNumber"),
+                                       *params.GetInteger("PageSize"), /*allow_all=*/true);
+  if (!request) return tl::unexpected(request.error());
+  store::DeviceQuery query{.keyword = params.GetString("Keyword").value_or("")};
   std::optional<int64_t> device_type = params.GetInteger("DeviceType");
-  std::erase_if(*devices, [&](const store::DeviceRecord& device) {
-    bool third_party = device.hardware_id.has_value();
-    return (!keyword.empty() && device.device_id.find(keyword) == std::string::npos &&
-            device.name.find(keyword) == std::string::npos) ||
-           (device_type == 1 && third_party) || (device_type == 2 && !third_party);
-  });
-  Result<PageSlice> page =
-      Paginate(*params.GetInteger("PageNumber"), *params.GetInteger("PageSize"), devices->size(),
-               /*allow_all=*/true);
+  // DeviceType 1: the account's own devices; 2: third-party (from hardware).
+  if (device_type == 1 || device_type == 2) query.from_hardware = device_type == 2;
+  Result<store::Page<store::DeviceRecord>> page =
+      transaction.ListDevicesPage(principal.account_uin, query, request->window);
   if (!page) return tl::unexpected(page.error());
+  Result<int64_t> total_pages = TotalPages(*request, page->total);
+  if (!total_pages) return tl::unexpected(total_pages.error());
   boost::json::array infos;
-  for (size_t i = page->begin; i < page->end; ++i)
-    infos.push_back(DeviceBaseInfoJson((*devices)[i]));
+  for (const store::DeviceRecord& device : page->items) infos.push_back(DeviceBaseInfoJson(device));
   return boost::json::object{{"DeviceInfos", std::move(infos)},
-                             {"Length", devices->size()},
-                             {"TotalPage", page->total_pages}};
+                             {"Length", page->total},
+                             {"TotalPage", *total_pages}};
 }
 
 Result<boost::json::object> UpdateDevice(store::Transaction& transaction, MnaDeps&,

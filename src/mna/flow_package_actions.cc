@@ -70,27 +70,22 @@ boost::json::object FlowPackageInfoJson(const store::FlowPackageRecord& package,
 Result<boost::json::object> GetFlowPackages(store::Transaction& transaction, MnaDeps& deps,
                                             const Principal& principal,
                                             const api::ParamObject& params) {
-  Result<std::vector<store::FlowPackageRecord>> packages =
-      transaction.ListFlowPackages(principal.account_uin);
-  if (!packages) return tl::unexpected(packages.error());
+  Result<PageRequest> request =
+      PageOf(*params.GetInteger("PageNumber"), *params.GetInteger("PageSize"), false);
+  if (!request) return Fail(ErrorCode::kInvalidParameter, request.error().message);
   int64_t now_unix = deps.clock.NowUnixSeconds();
-  std::optional<std::string> resource_id = params.GetString("ResourceId");
-  std::optional<std::string> device_id = params.GetString("DeviceId");
-  std::optional<int64_t> status = params.GetInteger("Status");
-  std::erase_if(*packages, [&](const store::FlowPackageRecord& package) {
-    return (resource_id && package.resource_id != *resource_id) ||
-           (device_id && std::find(package.device_ids.begin(), package.device_ids.end(),
-                                   *device_id) == package.device_ids.end()) ||
-           (status && FlowPackageStatus(package, now_unix) != *status);
-  });
-  Result<PageSlice> page = Paginate(*params.GetInteger("PageNumber"),
-                                    *params.GetInteger("PageSize"), packages->size(), false);
-  if (!page) return Fail(ErrorCode::kInvalidParameter, page.error().message);
+  store::FlowPackageQuery query{.resource_id = params.GetString("ResourceId"),
+                                .device_id = params.GetString("DeviceId"),
+                                .status = params.GetInteger("Status"),
+                                .now_unix = now_unix};
+  Result<store::Page<store::FlowPackageRecord>> page =
+      transaction.ListFlowPackagesPage(principal.account_uin, query, request->window);
+  if (!page) return tl::unexpected(page.error());
   boost::json::array list;
-  for (size_t i = page->begin; i < page->end; ++i) {
-    list.push_back(FlowPackageInfoJson((*packages)[i], principal.app_id, now_unix));
+  for (const store::FlowPackageRecord& package : page->items) {
+    list.push_back(FlowPackageInfoJson(package, principal.app_id, now_unix));
   }
-  return boost::json::object{{"PackageList", std::move(list)}, {"Total", packages->size()}};
+  return boost::json::object{{"PackageList", std::move(list)}, {"Total", page->total}};
 }
 
 Result<boost::json::object> ModifyPackageRenewFlag(store::Transaction& transaction, MnaDeps& deps,

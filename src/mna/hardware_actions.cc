@@ -101,24 +101,19 @@ Result<boost::json::object> GetVendorHardware(store::Transaction& transaction, M
                                               const api::ParamObject& params) {
   Result<store::AccountRecord> vendor = VendorAccount(transaction, principal);
   if (!vendor) return tl::unexpected(vendor.error());
-  Result<std::vector<store::HardwareRecord>> all = transaction.ListHardware(vendor->uin);
-  if (!all) return tl::unexpected(all.error());
-  std::string keyword = params.GetString("Keyword").value_or("");
+  Result<PageRequest> request =
+      PageOf(*params.GetInteger("PageNumber"), *params.GetInteger("PageSize"), false);
+  if (!request) return tl::unexpected(request.error());
+  store::HardwareQuery query{.keyword = params.GetString("Keyword").value_or("")};
   std::optional<int64_t> status = params.GetInteger("Status");
-  std::erase_if(*all, [&](const store::HardwareRecord& h) {
-    bool activated = h.activated_device_id.has_value();
-    bool matches = keyword.empty() || h.hardware_id.find(keyword) != std::string::npos ||
-                   h.sn.find(keyword) != std::string::npos ||
-                   h.description.find(keyword) != std::string::npos ||
-                   h.activated_device_id.value_or("").find(keyword) != std::string::npos;
-    return !matches || (status == 1 && activated) || (status == 2 && !activated);
-  });
-  Result<PageSlice> page = Paginate(*params.GetInteger("PageNumber"),
-                                    *params.GetInteger("PageSize"), all->size(), false);
+  if (status == 1 || status == 2) query.activated = status == 2;
+  Result<store::Page<store::HardwareRecord>> page =
+      transaction.ListHardwarePage(vendor->uin, query, request->window);
   if (!page) return tl::unexpected(page.error());
+  Result<int64_t> total_pages = TotalPages(*request, page->total);
+  if (!total_pages) return tl::unexpected(total_pages.error());
   boost::json::array items;
-  for (size_t i = page->begin; i < page->end; ++i) {
-    const store::HardwareRecord& h = (*all)[i];
+  for (const store::HardwareRecord& h : page->items) {
     std::optional<store::DeviceRecord> device;
     if (h.activated_device_id && h.activated_by_uin) {
       Result<std::optional<store::DeviceRecord>> found =
@@ -139,8 +134,8 @@ Result<boost::json::object> GetVendorHardware(store::Transaction& transaction, M
                                         {"Payer", HardwarePayer(h)}});
   }
   return boost::json::object{{"VendorHardware", std::move(items)},
-                             {"Length", all->size()},
-                             {"TotalPage", page->total_pages}};
+                             {"Length", page->total},
+                             {"TotalPage", *total_pages}};
 }
 
 // The hardware a (Vendor name, SN) pair names, or HardwareNotExist.
@@ -273,20 +268,19 @@ Result<boost::json::object> ActivateHardware(store::Transaction& transaction, Mn
 Result<boost::json::object> GetHardwareList(store::Transaction& transaction, MnaDeps&,
                                             const Principal& principal,
                                             const api::ParamObject& params) {
-  Result<std::vector<store::DeviceRecord>> devices = transaction.ListDevices(principal.account_uin);
-  if (!devices) return tl::unexpected(devices.error());
-  std::string keyword = params.GetString("Keyword").value_or("");
-  std::erase_if(*devices, [&](const store::DeviceRecord& d) {
-    return !d.hardware_id ||
-           (!keyword.empty() && d.device_id.find(keyword) == std::string::npos &&
-            d.name.find(keyword) == std::string::npos && d.sn.find(keyword) == std::string::npos);
-  });
-  Result<PageSlice> page = Paginate(*params.GetInteger("PageNumber"),
-                                    *params.GetInteger("PageSize"), devices->size(), false);
+  Result<PageRequest> request =
+      PageOf(*params.GetInteger("PageNumber"), *params.GetInteger("PageSize"), false);
+  if (!request) return tl::unexpected(request.error());
+  store::DeviceQuery query{.keyword = params.GetString("Keyword").value_or(""),
+                           .keyword_in_sn = true,
+                           .from_hardware = true};
+  Result<store::Page<store::DeviceRecord>> page =
+      transaction.ListDevicesPage(principal.account_uin, query, request->window);
   if (!page) return tl::unexpected(page.error());
+  Result<int64_t> total_pages = TotalPages(*request, page->total);
+  if (!total_pages) return tl::unexpected(total_pages.error());
   boost::json::array items;
-  for (size_t i = page->begin; i < page->end; ++i) {
-    const store::DeviceRecord& device = (*devices)[i];
+  for (const store::DeviceRecord& device : page->items) {
     Result<std::optional<store::HardwareRecord>> hardware =
         transaction.FindHardwareById(*device.hardware_id);
     if (!hardware) return tl::unexpected(hardware.error());
@@ -307,8 +301,8 @@ Result<boost::json::object> GetHardwareList(store::Transaction& transaction, Mna
                                         {"FlowTrunc", device.flow_trunc}});
   }
   return boost::json::object{{"HardwareInfos", std::move(items)},
-                             {"Length", devices->size()},
-                             {"TotalPage", page->total_pages}};
+                             {"Length", page->total},
+                             {"TotalPage", *total_pages}};
 }
 
 }  // namespace

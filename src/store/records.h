@@ -9,6 +9,45 @@
 
 namespace mnad::store {
 
+// A window of a list: `limit` items from `offset` on, in the list's order.
+struct PageWindow {
+  int64_t offset = 0;
+  int64_t limit = 0;
+};
+
+// One window of a list, and how many items the whole (filtered) list has.
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  int64_t total = 0;
+};
+
+// Filters of the device lists. `keyword` is a substring of the device id or
+// name (or SN, with keyword_in_sn); empty matches everything.
+struct DeviceQuery {
+  std::string keyword;
+  bool keyword_in_sn = false;
+  // Set: only devices that came from vendor hardware (true) or only the
+  // account's own (false).
+  std::optional<bool> from_hardware;
+};
+
+// Filters of a vendor's hardware list: `keyword` is a substring of the
+// hardware id, SN, description or activated device id.
+struct HardwareQuery {
+  std::string keyword;
+  std::optional<bool> activated;
+};
+
+// Filters of the flow-package list; `status` is 0 not yet active, 1 in
+// effect, 2 expired, at `now_unix`.
+struct FlowPackageQuery {
+  std::optional<std::string> resource_id;
+  std::optional<std::string> device_id;
+  std::optional<int64_t> status;
+  int64_t now_unix = 0;
+};
+
 struct ApiKeyRecord {
   std::string secret_id;
   std::string secret_key;  // never logged

@@ -57,6 +57,11 @@ class Transaction {
 
   // Devices.
   virtual Result<std::vector<DeviceRecord>> ListDevices(std::string_view account_uin) = 0;
+  // One window of the account's devices that match, oldest first; reads the
+  // window's rows only.
+  virtual Result<Page<DeviceRecord>> ListDevicesPage(std::string_view account_uin,
+                                                     const DeviceQuery& query,
+                                                     PageWindow window) = 0;
   virtual Result<std::optional<DeviceRecord>> FindDeviceByName(std::string_view account_uin,
                                                                std::string_view name) = 0;
   virtual Result<bool> DataKeyExists(std::string_view data_key) = 0;
@@ -66,6 +71,9 @@ class Transaction {
 
   // Vendor hardware.
   virtual Result<std::vector<HardwareRecord>> ListHardware(std::string_view vendor_uin) = 0;
+  virtual Result<Page<HardwareRecord>> ListHardwarePage(std::string_view vendor_uin,
+                                                        const HardwareQuery& query,
+                                                        PageWindow window) = 0;
   virtual Result<std::optional<HardwareRecord>> FindHardwareBySn(std::string_view vendor_uin,
                                                                  std::string_view sn) = 0;
   virtual Result<std::optional<HardwareRecord>> FindHardwareById(std::string_view hardware_id) = 0;
@@ -80,6 +88,9 @@ class Transaction {
   // Flow packages.
   virtual Result<void> InsertFlowPackage(const FlowPackageRecord& package) = 0;
   virtual Result<std::vector<FlowPackageRecord>> ListFlowPackages(std::string_view account_uin) = 0;
+  virtual Result<Page<FlowPackageRecord>> ListFlowPackagesPage(std::string_view account_uin,
+                                                               const FlowPackageQuery& query,
+                                                               PageWindow window) = 0;
   virtual Result<void> SetFlowPackageRenewFlag(std::string_view resource_id, bool auto_renew) = 0;
 
   // Operator operations (the admin API).

@@ -1717,7 +1717,9 @@ describe('admin API (server A: admin seed, --admin-token, --test-clock)', () => 
     it('writes exactly one JSON line per mutation, with who/method/path/status (and error when refused)', async () => {
       const url = `/v1/accounts/${UIN.gamma}/balance/topup`;
       const countFor = (method, p) => adminLogLines(A).filter((l) => l.method === method && l.path === p).length;
-      const noSuchKey = '/v1/keys/AKIDadmNoSuchKey00000000000000000001';
+      // The audit log never carries a SecretId: the path names the key by its hash.
+      const noSuchKeyId = 'AKIDadmNoSuchKey00000000000000000001';
+      const noSuchKey = `/v1/keys/sha256:${crypto.createHash('sha256').update(noSuchKeyId).digest('hex').slice(0, 12)}`;
       const before = countFor('POST', url);
       const patchesBefore = countFor('PATCH', noSuchKey);
       h.adminOk(await api('POST', url, { body: { amount_fen: 3, reason: 'audit' } }));
@@ -1739,8 +1741,9 @@ describe('admin API (server A: admin seed, --admin-token, --test-clock)', () => 
       const patchLine = adminLogLines(A).filter((l) => l.method === 'PATCH' && l.path === noSuchKey).pop();
       const { time: _t, ...patchRest } = patchLine;
       assert.deepEqual(patchRest, {
-        kind: 'admin', who: FINGERPRINT, method: 'PATCH', path: '/v1/keys/AKIDadmNoSuchKey00000000000000000001', status: 404, error: 'not_found',
+        kind: 'admin', who: FINGERPRINT, method: 'PATCH', path: noSuchKey, status: 404, error: 'not_found',
       });
+      assert.ok(!adminLogLines(A).some((l) => JSON.stringify(l).includes('AKID')), 'no SecretId in any audit line');
       h.adminOk(await api('POST', url, { body: { amount_fen: 1, reason: 'audit' } }));
       h.adminOk(await api('POST', `/v1/accounts/${UIN.gamma}/balance/adjust`, { body: { delta_fen: -4, reason: 'audit back' } }));
     });
@@ -1759,7 +1762,8 @@ describe('admin API (server A: admin seed, --admin-token, --test-clock)', () => 
       }
       // Every mutation of this file went through the log; a sample of them:
       for (const [method, p] of [['POST', '/v1/accounts'], ['PUT', '/v1/prices'], ['POST', '/v1/clock/freeze'],
-        ['DELETE', '/v1/keys/AKIDadmGammaTemp000000000000000000001'], ['PATCH', `/v1/accounts/${UIN.gamma}`]]) {
+        ['DELETE', `/v1/keys/sha256:${crypto.createHash('sha256').update('AKIDadmGammaTemp000000000000000000001').digest('hex').slice(0, 12)}`],
+        ['PATCH', `/v1/accounts/${UIN.gamma}`]]) {
         assert.ok(lines.some((l) => l.method === method && l.path === p), `${method} ${p} was logged`);
       }
     });

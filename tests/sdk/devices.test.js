@@ -224,12 +224,13 @@ describe('device actions', () => {
       assert.equal(big.TotalPage, 1);
     });
 
-    it('a page far beyond the end is empty even when PageNumber × PageSize passes 2^64', async () => {
-      // (2^32 + 1 - 1) × 2^32 = 2^64: the offset of this page must not wrap to 0.
-      const res = await mna(K.lister).GetDevices({ PageNumber: 4294967297, PageSize: 4294967296 });
+    it('a page far beyond the end is empty even when PageNumber × PageSize passes 2^63; PageSize is at most 100', async () => {
+      // (2^62 - 1) × 100 > 2^63: the offset of this page must not wrap around.
+      const res = await mna(K.lister).GetDevices({ PageNumber: 2 ** 62, PageSize: 100 });
+      await h.expectCode(mna(K.lister).GetDevices({ PageNumber: 1, PageSize: 101 }), 'InvalidParameterValue');
       assert.equal(res.Length, 7);
       assert.equal(res.TotalPage, 1);
-      assert.deepEqual(res.DeviceInfos.map((d) => d.DeviceId), [], 'page 2^32+1 of size 2^32 lies past the 7 devices');
+      assert.deepEqual(res.DeviceInfos.map((d) => d.DeviceId), [], 'page 2^62 of size 100 lies past the 7 devices');
     });
 
     it('PageNumber -1 and PageSize -1 list everything', async () => {

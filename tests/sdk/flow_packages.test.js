@@ -253,10 +253,11 @@ describe('flow packages', () => {
       assert.equal(beyond.Total, all.Total);
     });
 
-    it('a page far beyond the end is empty even when PageNumber × PageSize passes 2^64', async () => {
-      const res = await mna(K.buyer).GetFlowPackages({ PageNumber: 4294967297, PageSize: 4294967296 });
+    it('a page far beyond the end is empty even when PageNumber × PageSize passes 2^63; PageSize is at most 100', async () => {
+      const res = await mna(K.buyer).GetFlowPackages({ PageNumber: 2 ** 62, PageSize: 100 });
+      await h.expectCode(mna(K.buyer).GetFlowPackages({ PageNumber: 1, PageSize: 101 }), 'InvalidParameter');
       assert.equal(res.Total, 10);
-      assert.deepEqual(res.PackageList.map((p) => p.ResourceId), [], 'page 2^32+1 of size 2^32 lies past the 10 packages');
+      assert.deepEqual(res.PackageList.map((p) => p.ResourceId), [], 'page 2^62 of size 100 lies past the 10 packages');
     });
 
     it('filters by ResourceId, DeviceId and Status', async () => {

@@ -255,10 +255,11 @@ describe('vendor hardware actions', () => {
         'AuthFailure.UnauthorizedOperation');
     });
 
-    it('a page far beyond the end is empty even when PageNumber × PageSize passes 2^64', async () => {
-      const res = await mna(K.pagerco).GetVendorHardware({ PageNumber: 4294967297, PageSize: 4294967296 });
+    it('a page far beyond the end is empty even when PageNumber × PageSize passes 2^63; PageSize is at most 100', async () => {
+      const res = await mna(K.pagerco).GetVendorHardware({ PageNumber: 2 ** 62, PageSize: 100 });
+      await h.expectCode(mna(K.pagerco).GetVendorHardware({ PageNumber: 1, PageSize: 101 }), 'InvalidParameterValue');
       assert.equal(res.Length, 5);
-      assert.deepEqual(res.VendorHardware.map((v) => v.SN), [], 'page 2^32+1 of size 2^32 lies past the 5 items');
+      assert.deepEqual(res.VendorHardware.map((v) => v.SN), [], 'page 2^62 of size 100 lies past the 5 items');
     });
 
     it('refuses bad paging and Status', async () => {

@@ -214,6 +214,14 @@ DROP TABLE journal;
 ALTER TABLE journal_v5 RENAME TO journal;
 CREATE INDEX journal_by_voucher ON journal(voucher_id) WHERE voucher_id IS NOT NULL;
 )sql",
+      // 6: the lists read one page: each in its order, from an index that
+      // starts with the owner, so a page costs its window, not the account.
+      R"sql(
+CREATE INDEX devices_by_account ON devices(account_uin, created_ms, device_id);
+CREATE INDEX hardware_by_vendor ON hardware(vendor_uin, created_ms, hardware_id);
+DROP INDEX flow_packages_by_account;
+CREATE INDEX flow_packages_by_account ON flow_packages(account_uin, created_ms, resource_id);
+)sql",
   };
   return steps;
 }

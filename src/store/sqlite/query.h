@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "store/records.h"
 #include "store/sqlite/connection.h"
 
 namespace mnad::store::sqlite {
@@ -57,6 +58,38 @@ Result<std::vector<Record>> QueryAll(Connection& db, std::string_view sql,
     if (!row) return AsTransactionError<std::vector<Record>>(tl::unexpected(row.error()));
     if (!*row) return records;
     records.push_back(reader(*query));
+  }
+}
+
+// One window of `SELECT <columns> FROM <from_where> ORDER BY <order>`, and
+// the count of every row it selects. `bind` binds the parameters of
+// from_where (the window's are bound after them).
+template <typename Record, typename Reader, typename Binder>
+Result<Page<Record>> QueryPage(Connection& db, std::string_view columns,
+                               std::string_view from_where, std::string_view order, Binder bind,
+                               int parameters, PageWindow window, Reader reader) {
+  Page<Record> page;
+  {
+    Result<Statement> count = db.Prepare("SELECT count(*) FROM " + std::string(from_where));
+    if (!count) return AsTransactionError<Page<Record>>(tl::unexpected(count.error()));
+    bind(*count);
+    Result<bool> row = count->Step();
+    if (!row) return AsTransactionError<Page<Record>>(tl::unexpected(row.error()));
+    page.total = count->Int(0);
+  }
+  if (window.limit <= 0 || window.offset >= page.total) return page;
+  Result<Statement> query =
+      db.Prepare("SELECT " + std::string(columns) + " FROM " + std::string(from_where) +
+                 " ORDER BY " + std::string(order) + " LIMIT ?" + std::to_string(parameters + 1) +
+                 " OFFSET ?" + std::to_string(parameters + 2));
+  if (!query) return AsTransactionError<Page<Record>>(tl::unexpected(query.error()));
+  bind(*query);
+  query->Bind(parameters + 1, window.limit).Bind(parameters + 2, window.offset);
+  while (true) {
+    Result<bool> row = query->Step();
+    if (!row) return AsTransactionError<Page<Record>>(tl::unexpected(row.error()));
+    if (!*row) return page;
+    page.items.push_back(reader(*query));
   }
 }
 

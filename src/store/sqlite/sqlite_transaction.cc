@@ -321,6 +321,25 @@ Result<std::vector<DeviceRecord>> SqliteTransaction::ListDevices(std::string_vie
       {account_uin}, ReadDevice);
 }
 
+Result<Page<DeviceRecord>> SqliteTransaction::ListDevicesPage(std::string_view account_uin,
+                                                              const DeviceQuery& query,
+                                                              PageWindow window) {
+  // ?3: 0 every device, 1 only from hardware, 2 only the account's own.
+  int64_t origin = !query.from_hardware ? 0 : *query.from_hardware ? 1 : 2;
+  return QueryPage<DeviceRecord>(
+      connection_, kDeviceColumns,
+      "devices WHERE account_uin=?1 AND (?2='' OR instr(device_id, ?2) OR instr(name, ?2) OR "
+      "(?4 AND instr(sn, ?2))) AND (?3=0 OR (?3=1)=(hardware_id IS NOT NULL))",
+      "created_ms, device_id",
+      [&](Statement& statement) {
+        statement.Bind(1, account_uin)
+            .Bind(2, query.keyword)
+            .Bind(3, origin)
+            .Bind(4, int64_t{query.keyword_in_sn});
+      },
+      4, window, ReadDevice);
+}
+
 Result<std::optional<DeviceRecord>> SqliteTransaction::FindDeviceByName(
     std::string_view account_uin, std::string_view name) {
   return QueryOne<DeviceRecord>(
@@ -378,6 +397,23 @@ Result<std::vector<HardwareRecord>> SqliteTransaction::ListHardware(std::string_
       std::string("SELECT ") + kHardwareColumns +
           " FROM hardware WHERE vendor_uin=?1 ORDER BY created_ms, hardware_id",
       {vendor_uin}, ReadHardware);
+}
+
+Result<Page<HardwareRecord>> SqliteTransaction::ListHardwarePage(std::string_view vendor_uin,
+                                                                 const HardwareQuery& query,
+                                                                 PageWindow window) {
+  // ?3: 0 all, 1 only activated, 2 only not activated.
+  int64_t activation = !query.activated ? 0 : *query.activated ? 1 : 2;
+  return QueryPage<HardwareRecord>(
+      connection_, kHardwareColumns,
+      "hardware WHERE vendor_uin=?1 AND (?2='' OR instr(hardware_id, ?2) OR instr(sn, ?2) OR "
+      "instr(description, ?2) OR instr(COALESCE(activated_device_id, ''), ?2)) AND "
+      "(?3=0 OR (?3=1)=(activated_device_id IS NOT NULL))",
+      "created_ms, hardware_id",
+      [&](Statement& statement) {
+        statement.Bind(1, vendor_uin).Bind(2, query.keyword).Bind(3, activation);
+      },
+      3, window, ReadHardware);
 }
 
 Result<std::optional<HardwareRecord>> SqliteTransaction::FindHardwareBySn(
@@ -470,38 +506,81 @@ Result<void> SqliteTransaction::InsertFlowPackage(const FlowPackageRecord& packa
   return {};
 }
 
-Result<std::vector<FlowPackageRecord>> SqliteTransaction::ListFlowPackages(
-    std::string_view account_uin) {
-  Result<std::vector<FlowPackageRecord>> packages = QueryAll<FlowPackageRecord>(
-      connection_,
-      "SELECT resource_id, account_uin, package_type, package_region, auto_renew, trunc, "
-      "COALESCE(order_id, ''), active_unix, expire_unix, created_ms FROM flow_packages WHERE "
-      "account_uin=?1 "
-      "ORDER BY created_ms, resource_id",
-      {account_uin}, [](const Statement& row) {
-        FlowPackageRecord package;
-        package.resource_id = row.Text(0);
-        package.account_uin = row.Text(1);
-        package.package_type = row.Text(2);
-        package.package_region = row.Int(3);
-        package.auto_renew = row.Int(4) != 0;
-        package.trunc = row.Int(5) != 0;
-        package.order_id = row.Text(6);
-        package.active_unix = row.Int(7);
-        package.expire_unix = row.Int(8);
-        package.created_unix_millis = row.Int(9);
-        return package;
-      });
-  if (!packages) return packages;
-  for (FlowPackageRecord& package : *packages) {
+namespace {
+
+constexpr char kFlowPackageColumns[] =
+    "resource_id, account_uin, package_type, package_region, auto_renew, trunc, "
+    "COALESCE(order_id, ''), active_unix, expire_unix, created_ms";
+
+FlowPackageRecord ReadFlowPackage(const Statement& row) {
+  FlowPackageRecord package;
+  package.resource_id = row.Text(0);
+  package.account_uin = row.Text(1);
+  package.package_type = row.Text(2);
+  package.package_region = row.Int(3);
+  package.auto_renew = row.Int(4) != 0;
+  package.trunc = row.Int(5) != 0;
+  package.order_id = row.Text(6);
+  package.active_unix = row.Int(7);
+  package.expire_unix = row.Int(8);
+  package.created_unix_millis = row.Int(9);
+  return package;
+}
+
+// Fills each package's bound devices.
+Result<void> ReadPackageDevices(Connection& connection, std::vector<FlowPackageRecord>& packages) {
+  for (FlowPackageRecord& package : packages) {
     Result<std::vector<std::string>> devices = QueryAll<std::string>(
-        connection_,
+        connection,
         "SELECT device_id FROM flow_package_devices WHERE resource_id=?1 ORDER BY rowid",
         {package.resource_id}, [](const Statement& row) { return row.Text(0); });
     if (!devices) return tl::unexpected(devices.error());
     package.device_ids = std::move(*devices);
   }
+  return {};
+}
+
+}  // namespace
+
+Result<std::vector<FlowPackageRecord>> SqliteTransaction::ListFlowPackages(
+    std::string_view account_uin) {
+  Result<std::vector<FlowPackageRecord>> packages = QueryAll<FlowPackageRecord>(
+      connection_,
+      std::string("SELECT ") + kFlowPackageColumns +
+          " FROM flow_packages WHERE account_uin=?1 ORDER BY created_ms, resource_id",
+      {account_uin}, ReadFlowPackage);
+  if (!packages) return packages;
+  MNAD_TRY(ReadPackageDevices(connection_, *packages));
   return packages;
+}
+
+Result<Page<FlowPackageRecord>> SqliteTransaction::ListFlowPackagesPage(
+    std::string_view account_uin, const FlowPackageQuery& query, PageWindow window) {
+  // The status at ?6 as FlowPackageStatus defines it: 0 before active_unix,
+  // 1 until expire_unix, 2 after.
+  Result<Page<FlowPackageRecord>> page = QueryPage<FlowPackageRecord>(
+      connection_, kFlowPackageColumns,
+      "flow_packages WHERE account_uin=?1 AND (?2 IS NULL OR resource_id=?2) AND "
+      "(?3 IS NULL OR EXISTS (SELECT 1 FROM flow_package_devices d WHERE "
+      "d.resource_id=flow_packages.resource_id AND d.device_id=?3)) AND "
+      "(?4 IS NULL OR ?4 = CASE WHEN ?5 < active_unix THEN 0 WHEN ?5 < expire_unix THEN 1 ELSE 2 "
+      "END)",
+      "created_ms, resource_id",
+      [&](Statement& statement) {
+        statement.Bind(1, account_uin)
+            .BindOptional(2, query.resource_id)
+            .BindOptional(3, query.device_id)
+            .Bind(5, query.now_unix);
+        if (query.status) {
+          statement.Bind(4, *query.status);
+        } else {
+          statement.BindNull(4);
+        }
+      },
+      5, window, ReadFlowPackage);
+  if (!page) return page;
+  MNAD_TRY(ReadPackageDevices(connection_, page->items));
+  return page;
 }
 
 Result<void> SqliteTransaction::SetFlowPackageRenewFlag(std::string_view resource_id,

@@ -55,12 +55,17 @@ class SqliteTransaction final : public Transaction {
                                         int64_t expire_unix) override;
 
   Result<std::vector<DeviceRecord>> ListDevices(std::string_view account_uin) override;
+  Result<Page<DeviceRecord>> ListDevicesPage(std::string_view account_uin, const DeviceQuery& query,
+                                             PageWindow window) override;
   Result<std::optional<DeviceRecord>> FindDeviceByName(std::string_view account_uin,
                                                        std::string_view name) override;
   Result<bool> DataKeyExists(std::string_view data_key) override;
   Result<void> InsertDevice(const DeviceRecord& device) override;
   Result<void> UpdateDevice(const DeviceRecord& device) override;
   Result<std::vector<HardwareRecord>> ListHardware(std::string_view vendor_uin) override;
+  Result<Page<HardwareRecord>> ListHardwarePage(std::string_view vendor_uin,
+                                                const HardwareQuery& query,
+                                                PageWindow window) override;
   Result<std::optional<HardwareRecord>> FindHardwareBySn(std::string_view vendor_uin,
                                                          std::string_view sn) override;
   Result<std::optional<HardwareRecord>> FindHardwareById(std::string_view hardware_id) override;
@@ -71,6 +76,9 @@ class SqliteTransaction final : public Transaction {
                                    std::string_view device_id) override;
   Result<void> InsertFlowPackage(const FlowPackageRecord& package) override;
   Result<std::vector<FlowPackageRecord>> ListFlowPackages(std::string_view account_uin) override;
+  Result<Page<FlowPackageRecord>> ListFlowPackagesPage(std::string_view account_uin,
+                                                       const FlowPackageQuery& query,
+                                                       PageWindow window) override;
   Result<void> SetFlowPackageRenewFlag(std::string_view resource_id, bool auto_renew) override;
 
   Result<void> ApplySeed(const SeedData& seed, int64_t now_ms, std::string_view source,
