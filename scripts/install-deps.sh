@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   g++ cmake make pkg-config
   libboost1.81-dev libboost-json1.81-dev
-  libssl-dev libsqlite3-dev libgoogle-perftools-dev libexpected-dev libspdlog-dev libfmt-dev libcli11-dev
+  openssl libssl-dev libsqlite3-dev libgoogle-perftools-dev libexpected-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs)

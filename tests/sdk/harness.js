@@ -87,17 +87,27 @@ const KEYS = {
 // stop() sends SIGTERM and resolves to {code, signal}; it is idempotent.
 // seed: null starts without --seed. The admin listener is on an ephemeral
 // port unless extraArgs says `--admin-listen off`; then adminUrl is null.
-async function startServer({ seed = SEED_PATH, extraArgs = CONFORMANCE_ARGS, bin = MNAD_BIN } = {}) {
+// openFilesMax: start mnad under `ulimit -n` (soft and hard) of that many.
+// env: extra environment variables. dataDir: an existing data directory to
+// reuse (kept when the server stops).
+async function startServer({
+  seed = SEED_PATH, extraArgs = CONFORMANCE_ARGS, bin = MNAD_BIN, openFilesMax, env = {}, dataDir: given,
+} = {}) {
   if (!fs.existsSync(bin)) {
     throw new Error(`mnad binary not found at ${bin} (set MNAD_BIN or build it first)`);
   }
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mnad-sdk-'));
+  const dataDir = given || fs.mkdtempSync(path.join(os.tmpdir(), 'mnad-sdk-'));
+  const removeDataDir = () => { if (!given) fs.rmSync(dataDir, { recursive: true, force: true }); };
   const args = ['--listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0', '--data-dir', dataDir,
     ...(seed === null ? [] : ['--seed', seed]), ...extraArgs];
   const adminOffAt = extraArgs.indexOf('--admin-listen');
   const wantAdmin = !(adminOffAt >= 0 && extraArgs[adminOffAt + 1] === 'off');
   let adminUrl = null;
-  const proc = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const spawnEnv = { ...process.env, ...env };
+  const proc = openFilesMax === undefined
+    ? spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: spawnEnv })
+    : spawn('/bin/sh', ['-c', `ulimit -n ${Number(openFilesMax)} && exec "$0" "$@"`, bin, ...args],
+      { stdio: ['ignore', 'pipe', 'pipe'], env: spawnEnv });
   let stdout = '';
   let stderr = '';
   proc.stdout.setEncoding('utf8');
@@ -117,8 +127,8 @@ async function startServer({ seed = SEED_PATH, extraArgs = CONFORMANCE_ARGS, bin
       }, START_TIMEOUT_MS);
       proc.stdout.on('data', (d) => {
         stdout += d;
-        const m = /mnad listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
-        const admin = /mnad admin API on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
+        const m = /mnad listening on https?:\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
+        const admin = /mnad admin API on (https?:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
         if (m && (admin || !wantAdmin)) {
           clearTimeout(timer);
           if (admin) adminUrl = admin[1];
@@ -137,7 +147,7 @@ async function startServer({ seed = SEED_PATH, extraArgs = CONFORMANCE_ARGS, bin
     });
   } catch (e) {
     if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    removeDataDir();
     throw e;
   }
   // Keep draining stdout so the pipe never fills up.
@@ -161,7 +171,7 @@ async function startServer({ seed = SEED_PATH, extraArgs = CONFORMANCE_ARGS, bin
         await exited;
         throw new Error(`mnad did not exit within ${STOP_TIMEOUT_MS} ms of SIGTERM\nstderr:\n${stderr}`);
       }
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      removeDataDir();
       return result;
     })();
     return stopped;
@@ -190,6 +200,22 @@ async function startServer({ seed = SEED_PATH, extraArgs = CONFORMANCE_ARGS, bin
     stop,
   };
 }
+
+// The server's resident memory in KiB, from /proc.
+function rssKiB(server) {
+  const status = fs.readFileSync(`/proc/${server.proc.pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]);
+}
+
+// The server's CPU time (user + system) in seconds, from /proc.
+function cpuSeconds(server) {
+  const fields = fs.readFileSync(`/proc/${server.proc.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+// True when MNAD_BIN is a sanitizer build, whose allocator keeps freed
+// memory in quarantine (memory bounds are then not meaningful).
+const SANITIZED = /asan|sanitiz/.test(MNAD_BIN);
 
 // Stops the server and asserts a graceful exit (code 0, no signal).
 async function stopAndAssertClean(server) {
@@ -547,6 +573,9 @@ module.exports = {
   cred,
   startServer,
   stopAndAssertClean,
+  rssKiB,
+  cpuSeconds,
+  SANITIZED,
   admin,
   adminOk,
   adminError,
