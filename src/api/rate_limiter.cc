@@ -5,6 +5,7 @@
 namespace mnad::api {
 namespace {
 constexpr int64_t kWindowNanos = 1'000'000'000;
+constexpr int64_t kSweepIntervalNanos = 100'000'000;
 }
 
 bool RateLimiter::Admit(const std::string& key, int limit_per_second) {
@@ -20,15 +21,16 @@ bool RateLimiter::Admit(const std::string& key, int limit_per_second) {
   std::lock_guard lock(shard.mutex);
   auto found = shard.arrivals_nanos.find(held);
   if (found == shard.arrivals_nanos.end()) {
-    if (shard.arrivals_nanos.size() >= kShardKeysMax) {
+    if (shard.arrivals_nanos.size() >= kShardKeysMax && now >= shard.next_sweep_nanos) {
       // Keys whose window emptied are swept only when the shard is full.
+      shard.next_sweep_nanos = now + kSweepIntervalNanos;
       std::erase_if(shard.arrivals_nanos, [now](const auto& entry) {
         return entry.second.empty() || entry.second.back() <= now - kWindowNanos;
       });
-      if (shard.arrivals_nanos.size() >= kShardKeysMax) {
-        untracked_++;
-        return true;
-      }
+    }
+    if (shard.arrivals_nanos.size() >= kShardKeysMax) {
+      untracked_++;
+      return true;
     }
     found = shard.arrivals_nanos.try_emplace(held).first;
   }

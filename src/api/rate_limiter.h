@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdint>
 #include <deque>
+#include <limits>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -40,6 +41,9 @@ class RateLimiter {
   struct Shard {
     std::mutex mutex;
     std::unordered_map<std::string, std::deque<int64_t>> arrivals_nanos;
+    // A full shard is swept at most once per kSweepIntervalNanos, so that a
+    // flood of new keys cannot make every request walk the shard.
+    int64_t next_sweep_nanos = std::numeric_limits<int64_t>::min();
   };
 
   const Clock* clock_;

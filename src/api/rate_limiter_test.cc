@@ -46,5 +46,30 @@ TEST(RateLimiterTest, KeysAreIndependentAndZeroDisables) {
   for (int i = 0; i < 100; ++i) EXPECT_TRUE(limiter.Admit("c", 0));
 }
 
+TEST(RateLimiterTest, HoldsAtMostItsKeyLimitAndAdmitsNewKeysUntrackedWhenFull) {
+  FakeClock clock(0);
+  RateLimiter limiter(&clock);
+  // Twice as many distinct keys as it may hold, all within one second.
+  for (size_t i = 0; i < 2 * RateLimiter::kKeysMax; ++i) {
+    ASSERT_TRUE(limiter.Admit("GetDevice|1|" + std::to_string(i), 20)) << i;
+  }
+  EXPECT_LE(limiter.keys(), RateLimiter::kKeysMax);
+  EXPECT_GE(limiter.untracked(), RateLimiter::kKeysMax);
+  // Once their windows have passed, the old keys are swept for new ones.
+  clock.AdvanceMillis(1001);
+  ASSERT_TRUE(limiter.Admit("fresh", 1));
+  EXPECT_FALSE(limiter.Admit("fresh", 1));
+}
+
+TEST(RateLimiterTest, LongKeysAreHeldShortAndStillLimited) {
+  FakeClock clock(0);
+  RateLimiter limiter(&clock);
+  std::string long_key(100'000, 'r');
+  EXPECT_TRUE(limiter.Admit(long_key, 1));
+  EXPECT_FALSE(limiter.Admit(long_key, 1));
+  EXPECT_TRUE(limiter.Admit(long_key + "x", 1)) << "a different long key has its own window";
+  EXPECT_EQ(limiter.keys(), 2u);
+}
+
 }  // namespace
 }  // namespace mnad::api

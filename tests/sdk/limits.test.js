@@ -178,9 +178,10 @@ describe('HTTP framing at the edges', () => {
     assert.equal(result.replies.length, 2, 'two replies, framed');
     assert.equal(result.extraBytes, 0, 'no stray body bytes after the HEAD reply');
     const [head, next] = result.replies;
-    assert.equal(head.status, 200);
+    assert.equal(head.statusLine, 'HTTP/1.1 200 OK');
     assert.ok(Number(head.headers['content-length']) > 0);
     assert.equal(head.body.length, 0);
+    assert.equal(next.statusLine, 'HTTP/1.1 200 OK', 'the next reply starts where the HEAD reply ended');
     assert.equal(next.json.Response.DeviceDetails.DeviceBaseInfo.DeviceId, 'mna-acme0001');
   });
 

@@ -1,5 +1,6 @@
 #include "store/sqlite/sqlite_store.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -9,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <future>
+#include <limits>
 #include <thread>
 
 #include "admin/seed.h"
@@ -98,6 +100,45 @@ TEST_F(SqliteStoreTest, DevicesAreVisibleOnlyToTheirAccount) {
   Result<std::optional<DeviceRecord>> other = store_->FindDevice("200", "mna-a");
   ASSERT_TRUE(other.has_value());
   EXPECT_FALSE(other->has_value());
+}
+
+TEST_F(SqliteStoreTest, ADevicePageReadsItsWindowOfTheMatchingDevicesInOrder) {
+  std::string devices;
+  for (int i = 0; i < 25; ++i) {
+    devices += fmt::format(R"({}{{"device_id":"mna-p{:02}","name":"{}-{}"}})", i == 0 ? "" : ",",
+                           i, i % 2 == 0 ? "even" : "odd", i);
+  }
+  std::string seed = fmt::format(R"({{"version":1,"accounts":[
+    {{"uin":"300","app_id":1,"name":"pager","devices":[{}]}},
+    {{"uin":"301","app_id":2,"name":"other","devices":[{{"device_id":"mna-zz","name":"even-99"}}]}}]}})",
+                                 devices);
+  ASSERT_TRUE(store_->ApplySeed(Parse(seed)).has_value());
+  auto page = [&](const DeviceQuery& query, PageWindow window) {
+    Page<DeviceRecord> out;
+    Result<void> read = store_->ReadSnapshot([&](Transaction& transaction) -> Result<void> {
+      Result<Page<DeviceRecord>> listed = transaction.ListDevicesPage("300", query, window);
+      if (!listed) return tl::unexpected(listed.error());
+      out = std::move(*listed);
+      return {};
+    });
+    EXPECT_TRUE(read.has_value()) << read.error().message;
+    std::vector<std::string> ids;
+    for (const DeviceRecord& device : out.items) ids.push_back(device.device_id);
+    return std::make_pair(out.total, ids);
+  };
+  EXPECT_EQ(page({}, {.offset = 20, .limit = 10}),
+            std::make_pair(int64_t{25}, std::vector<std::string>{"mna-p20", "mna-p21", "mna-p22",
+                                                                 "mna-p23", "mna-p24"}));
+  EXPECT_EQ(page({.keyword = "even"}, {.offset = 1, .limit = 2}),
+            std::make_pair(int64_t{13}, std::vector<std::string>{"mna-p02", "mna-p04"}));
+  EXPECT_EQ(page({.keyword = "p1"}, {.offset = 0, .limit = 3}),
+            std::make_pair(int64_t{10}, std::vector<std::string>{"mna-p10", "mna-p11", "mna-p12"}));
+  EXPECT_EQ(page({.from_hardware = true}, {.offset = 0, .limit = 10}),
+            std::make_pair(int64_t{0}, std::vector<std::string>{}));
+  EXPECT_EQ(page({.from_hardware = false}, {.offset = 24, .limit = 10}).second,
+            std::vector<std::string>{"mna-p24"});
+  EXPECT_EQ(page({}, {.offset = std::numeric_limits<int64_t>::max(), .limit = 10}),
+            std::make_pair(int64_t{25}, std::vector<std::string>{}));
 }
 
 TEST_F(SqliteStoreTest, AccountsRegionsAndBalancePersist) {
