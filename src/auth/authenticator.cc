@@ -1,6 +1,7 @@
 #include "auth/authenticator.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <memory>
@@ -84,7 +85,15 @@ Result<Authenticated> Authenticator::Authenticate(const SignedRequest& request) 
 }
 
 Result<Credential> Authenticator::FindCredential(std::string_view secret_id) const {
-  Result<std::optional<Credential>> found = lookup_(secret_id);
+  // A SecretId is 1 to 128 letters, digits, - or _ (the seed and the admin
+  // API make no other); anything else is not looked up, so that it never
+  // reaches the store or becomes a key of the credential cache.
+  bool plain = !secret_id.empty() && secret_id.size() <= kSecretIdBytesMax &&
+               std::all_of(secret_id.begin(), secret_id.end(), [](char c) {
+                 return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+               });
+  Result<std::optional<Credential>> found =
+      plain ? lookup_(secret_id) : Result<std::optional<Credential>>(std::nullopt);
   if (!found) return tl::unexpected(found.error());
   if (!found->has_value()) {
     return Fail(

@@ -57,6 +57,9 @@ struct AuthenticatorOptions {
   int64_t signature_clock_skew_seconds_max = 300;
 };
 
+// The longest SecretId looked up; longer ones are not found.
+inline constexpr size_t kSecretIdBytesMax = 128;
+
 class Authenticator {
  public:
   Authenticator(AuthenticatorOptions options, const Clock* clock, CredentialLookup lookup);

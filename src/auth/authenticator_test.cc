@@ -26,6 +26,7 @@ class AuthenticatorTest : public ::testing::Test {
       : clock_(kVectorTimestamp * 1000),
         authenticator_({}, &clock_,
                        [this](std::string_view secret_id) -> Result<std::optional<Credential>> {
+                         lookups_++;
                          if (lookup_fails_) return Fail(ErrorCode::kInternalError, "store down");
                          auto found = keys_.find(std::string(secret_id));
                          if (found == keys_.end()) return std::nullopt;
@@ -49,6 +50,7 @@ class AuthenticatorTest : public ::testing::Test {
   FakeClock clock_;
   std::map<std::string, std::string> keys_;
   bool lookup_fails_ = false;
+  int lookups_ = 0;
   Authenticator authenticator_;
   HeaderList headers_;
   FormParams form_;
@@ -86,6 +88,20 @@ TEST_F(AuthenticatorTest, AcceptsAHostHeaderThatIsAFullUrlAsTccliSendsIt) {
               signature,
           host);
   EXPECT_TRUE(result.has_value()) << result.error().message;
+}
+
+TEST_F(AuthenticatorTest, ASecretIdThatNoKeyCanHaveIsNotFoundWithoutALookup) {
+  for (std::string secret_id : {std::string(kSecretIdBytesMax + 1, 'A'), std::string("AKID.x+y"),
+                                std::string("AKID\xff")}) {
+    std::string authorization = kVectorAuthorization;
+    authorization.replace(authorization.find(kSecretId), std::string_view(kSecretId).size(),
+                          secret_id);
+    keys_[secret_id] = kSecretKey;
+    Result<Authenticated> result = Tc3(authorization);
+    ASSERT_FALSE(result.has_value());
+    EXPECT_NE(result.error().code, ErrorCode::kInternalError) << secret_id;
+  }
+  EXPECT_EQ(lookups_, 0) << "no such SecretId reaches the store or the credential cache";
 }
 
 TEST_F(AuthenticatorTest, WrongSecretKeyIsSignatureFailure) {

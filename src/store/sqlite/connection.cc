@@ -72,10 +72,12 @@ bool Statement::IsNull(int column) const {
 }
 
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, bool create,
-                                                     int cache_kib) {
+                                                     int cache_kib, const std::string& base_vfs) {
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
-  int rc = sqlite3_open_v2(path.c_str(), &db, flags, WalVfsName());
+  const char* vfs = WalVfsName(base_vfs.empty() ? nullptr : base_vfs.c_str());
+  if (vfs == nullptr) return Fail(ErrorCode::kInternalError, "no VFS named " + base_vfs);
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, vfs);
   if (rc != SQLITE_OK) {
     std::string message = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);

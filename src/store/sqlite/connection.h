@@ -55,8 +55,10 @@ class Connection {
   // relies on: WAL, synchronous=FULL, foreign keys, a busy timeout, and a
   // page cache of `cache_kib` KiB (pages read again are served from it
   // instead of a pread each).
+  // `base_vfs`: the VFS under mnad's WAL VFS, empty for the default.
   static Result<std::unique_ptr<Connection>> Open(const std::string& path, bool create,
-                                                  int cache_kib = 2048);
+                                                  int cache_kib = 2048,
+                                                  const std::string& base_vfs = "");
   ~Connection();
 
   Result<void> Exec(std::string_view sql);

@@ -26,7 +26,7 @@ constexpr int64_t kFrameHeaderBytes = 24;  // before each page in the WAL
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(SqliteStoreOptions options,
                                                        const Clock* clock) {
   Result<std::unique_ptr<Connection>> writer =
-      Connection::Open(options.path, /*create=*/true, options.writer_cache_kib);
+      Connection::Open(options.path, /*create=*/true, options.writer_cache_kib, options.base_vfs);
   if (!writer) return tl::unexpected(writer.error());
   MNAD_TRY(Migrate(**writer));
   // A commit may carry the WAL past wal_frames_max before the writer starts
@@ -94,7 +94,7 @@ void SqliteStore::RestartWal() {
 void SqliteStore::CheckpointLoop() {
   pthread_setname_np(pthread_self(), "mnad-checkpoint");  // as top -H and perf show it
   Result<std::unique_ptr<Connection>> connection =
-      Connection::Open(options_.path, /*create=*/false, 256);
+      Connection::Open(options_.path, /*create=*/false, 256, options_.base_vfs);
   if (!connection) return;
   std::unique_lock lock(queue_mutex_);
   while (!stopping_) {
@@ -301,7 +301,10 @@ void SqliteStore::SyncWal(int wal_fd) {
   bool inject_failure =
       faults != nullptr && faults->fail_syncs.load() > 0 && faults->fail_syncs.fetch_sub(1) > 0;
   int64_t started = clock_->MonotonicNanos();
-  if (!inject_failure && ::fdatasync(wal_fd) == 0) {
+  bool synced = !inject_failure && (faults != nullptr && faults->sync_wal
+                                        ? faults->sync_wal(wal_fd)
+                                        : ::fdatasync(wal_fd)) == 0;
+  if (synced) {
     sync_seconds_.Observe(static_cast<double>(clock_->MonotonicNanos() - started) / 1e9);
     std::lock_guard lock(queue_mutex_);
     ++stats_.wal_syncs;
@@ -354,7 +357,8 @@ Result<SqliteStore::ReadLease> SqliteStore::Read() {
   }
   if (reader.connection == nullptr) {
     Result<std::unique_ptr<Connection>> opened =
-        Connection::Open(options_.path, /*create=*/false, options_.reader_cache_kib);
+        Connection::Open(options_.path, /*create=*/false, options_.reader_cache_kib,
+                         options_.base_vfs);
     if (!opened) return tl::unexpected(opened.error());
     MNAD_TRY((*opened)->Exec("PRAGMA query_only=1"));
     reader.connection = std::move(*opened);

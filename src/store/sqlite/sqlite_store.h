@@ -58,6 +58,9 @@ struct SqliteStoreOptions {
   // passed this by more than a quarter (after a large seed, say).
   int wal_frames_max = 16384;        // 64 MiB of 4 KiB pages
   FaultInjection* faults = nullptr;  // tests only
+  // The VFS under mnad's WAL VFS; empty for the default one (tests only: a
+  // power-loss test puts its fault-injecting VFS there).
+  std::string base_vfs;
 };
 
 // Group-commit counters, for metrics and benchmarks.

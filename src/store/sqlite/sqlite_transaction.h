@@ -23,6 +23,9 @@ struct FaultInjection {
   std::function<void()> before_sync;
   // The next N fsyncs of the WAL fail (which stops the process).
   std::atomic<int> fail_syncs{0};
+  // When set, the deferred fdatasync of the WAL calls this instead (a
+  // power-loss test's file system records what it made durable).
+  std::function<int(int fd)> sync_wal;
 };
 
 class SqliteTransaction final : public Transaction {

@@ -4,9 +4,13 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <map>
+#include <mutex>
 #include <string>
+#include <utility>
 
 namespace mnad::store::sqlite {
 
@@ -32,6 +36,7 @@ struct WalState {
   int fd = -1;                   // the same file again: gathered writes, deferred fdatasync
   std::string pending;           // contiguous bytes not yet written
   sqlite3_int64 pending_offset = 0;
+  bool write_through_base = false;  // the base is not the default VFS
   bool synced_once = false;     // the first sync also syncs the directory
   bool header_written = false;  // a WAL header was written since the last sync
 };
@@ -49,6 +54,13 @@ WalState& State(sqlite3_file* file) {
 
 // Writes itself, on its own descriptor: the default VFS writes less than
 // 128 KiB per call, and a batch's frames are often more.
+// The default VFS's xWrite takes less than 128 KiB per call.
+constexpr size_t kBaseWriteMax = 64 * 1024;
+
+// Over the default VFS the gathered bytes go to the file in one pwrite on
+// this VFS's own descriptor. Over another VFS (a test's fault-injecting
+// one) they go through its xWrite, in pieces it accepts, so that it sees
+// every byte of the WAL.
 int Flush(WalState& state) {
   if (state.pending.empty()) return SQLITE_OK;
   writes_issued.fetch_add(1, std::memory_order_relaxed);
@@ -56,7 +68,15 @@ int Flush(WalState& state) {
   size_t left = state.pending.size();
   off_t offset = state.pending_offset;
   int rc = SQLITE_OK;
-  while (left > 0) {
+  while (left > 0 && rc == SQLITE_OK) {
+    if (state.write_through_base) {
+      size_t piece = std::min(left, kBaseWriteMax);
+      rc = state.real->pMethods->xWrite(state.real, data, static_cast<int>(piece), offset);
+      data += piece;
+      left -= piece;
+      offset += static_cast<off_t>(piece);
+      continue;
+    }
     ssize_t wrote = ::pwrite(state.fd, data, left, offset);
     if (wrote < 0 && errno == EINTR) continue;
     if (wrote <= 0) {
@@ -198,18 +218,19 @@ int Open(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* file, int flags,
   if (out_flags == nullptr || (*out_flags & SQLITE_OPEN_READONLY) == 0) {
     fd = ::open(name, O_RDWR | O_CLOEXEC);
   }
-  wal->state = new WalState{.real = real, .fd = fd};
+  wal->state = new WalState{
+      .real = real, .fd = fd, .write_through_base = base != sqlite3_vfs_find(nullptr)};
   wal->base.pMethods = &kWalMethods;
   return SQLITE_OK;
 }
 
 // The rest is the default VFS's, called with its own handle.
-sqlite3_vfs MakeVfs(sqlite3_vfs* base) {
+sqlite3_vfs MakeVfs(sqlite3_vfs* base, const char* name) {
   sqlite3_vfs vfs{};
   vfs.iVersion = 2;
   vfs.szOsFile = static_cast<int>(kRealOffset) + base->szOsFile;
   vfs.mxPathname = base->mxPathname;
-  vfs.zName = "mnad-wal";
+  vfs.zName = name;
   vfs.pAppData = base;
   vfs.xOpen = Open;
   vfs.xDelete = [](sqlite3_vfs* v, const char* name, int sync_dir) {
@@ -245,10 +266,25 @@ sqlite3_vfs MakeVfs(sqlite3_vfs* base) {
 
 }  // namespace
 
-const char* WalVfsName() {
-  static sqlite3_vfs vfs = MakeVfs(sqlite3_vfs_find(nullptr));
-  static const bool registered = sqlite3_vfs_register(&vfs, /*makeDflt=*/0) == SQLITE_OK;
-  return registered ? vfs.zName : nullptr;
+const char* WalVfsName(const char* base) {
+  if (base == nullptr) {
+    static sqlite3_vfs vfs = MakeVfs(sqlite3_vfs_find(nullptr), "mnad-wal");
+    static const bool registered = sqlite3_vfs_register(&vfs, /*makeDflt=*/0) == SQLITE_OK;
+    return registered ? vfs.zName : nullptr;
+  }
+  // One registration per base, kept for the life of the process.
+  static std::mutex mutex;
+  static std::map<std::string, std::pair<std::string, sqlite3_vfs>> over;
+  std::lock_guard lock(mutex);
+  auto found = over.find(base);
+  if (found != over.end()) return found->second.second.zName;
+  sqlite3_vfs* base_vfs = sqlite3_vfs_find(base);
+  if (base_vfs == nullptr) return nullptr;
+  auto& [name, vfs] = over[base];
+  name = std::string("mnad-wal+") + base;
+  vfs = MakeVfs(base_vfs, name.c_str());
+  if (sqlite3_vfs_register(&vfs, /*makeDflt=*/0) != SQLITE_OK) return nullptr;
+  return vfs.zName;
 }
 
 WalVfsCounts GetWalVfsCounts() {

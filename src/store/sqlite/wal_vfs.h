@@ -25,8 +25,10 @@
 
 namespace mnad::store::sqlite {
 
-// The VFS's name for sqlite3_open_v2; registered on the first call.
-const char* WalVfsName();
+// The VFS's name for sqlite3_open_v2; registered on the first call. Over
+// the default VFS, or over the registered VFS `base` (a test's fault
+// injecting VFS); nullptr when `base` is not registered.
+const char* WalVfsName(const char* base = nullptr);
 
 // Process-wide counts since start, for tests: calls SQLite made, and what
 // reached the operating system.
