@@ -252,10 +252,15 @@ void SqliteStore::SyncLoop() {
     // Every batch committed so far was written to the WAL before this
     // fsync begins, so it covers them all. A batch whose commit synced by
     // itself (or wrote nothing) may still have read what an earlier batch
-    // wrote: it waits for that batch's fsync all the same, by coming after.
+    // wrote, and it is answered together with every unanswered batch before
+    // it: so the fsync covers every unanswered batch, including those whose
+    // own fsync is still running on the other thread. (Looking only at the
+    // batches new to this thread answered a batch that wrote nothing, and the
+    // batches before it, while their fsync still ran; the PowerLoss test
+    // found it.)
     uint64_t through = Committed();
     int wal_fd = -1;
-    for (uint64_t number = syncing_ + 1; number <= through; ++number) {
+    for (uint64_t number = answered_ + 1; number <= through; ++number) {
       int fd = unanswered_[number - answered_ - 1].wal_fd;
       if (fd >= 0) wal_fd = fd;
     }

@@ -387,6 +387,41 @@ TEST_F(SqliteStoreTest, AnFsyncBegunLaterAnswersTheBatchesBeforeItToo) {
   store_.reset();  // before `held` goes
 }
 
+// Found by the PowerLoss test: a batch that wrote nothing needs no fsync of
+// its own, and the other sync thread answered it at once, and with it every
+// earlier batch, whose fsync was still running. A power cut then lost
+// purchases that had been answered.
+TEST_F(SqliteStoreTest, ABatchThatWroteNothingWaitsForTheFsyncOfTheBatchesBeforeIt) {
+  ASSERT_TRUE(store_->ApplySeed(Parse(kSeed)).has_value());
+  FirstSyncHeld held;
+  ReopenWithFaults(store_, directory_.path(), &clock_, &held.faults);  // two sync threads
+
+  std::future<Result<void>> wrote = SetBalanceLater(*store_, "100", 31);
+  ASSERT_TRUE(held.Syncing());
+  // A refusal: reads, writes nothing, answers an error.
+  auto refused = std::make_shared<std::promise<Result<void>>>();
+  std::future<Result<void>> refusal = refused->get_future();
+  RunInTransaction<void>(
+      *store_,
+      [](Transaction& transaction) -> Result<void> {
+        if (Result<std::optional<AccountRecord>> found = transaction.FindAccount("100"); !found)
+          return tl::unexpected(found.error());
+        return Fail(ErrorCode::kOperationDenied, "refused");
+      },
+      [refused](Result<void> result) { refused->set_value(result); });
+  // The refusal is answered with the first batch, once an fsync that began
+  // after the first batch's commit has returned: the other thread's, since
+  // the first batch's own hangs.
+  ASSERT_EQ(refusal.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  ASSERT_EQ(wrote.wait_for(std::chrono::seconds(0)), std::future_status::ready);
+  EXPECT_GE(store_->stats().wal_syncs, 1u)
+      << "the first batch was answered while no fsync covering it had returned";
+  held.Release();
+  EXPECT_TRUE(wrote.get().has_value());
+  EXPECT_EQ(refusal.get().error().code, ErrorCode::kOperationDenied);
+  store_.reset();  // before `held` goes
+}
+
 TEST_F(SqliteStoreTest, AFailedFsyncStopsTheProcessBeforeAnyAnswer) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   ASSERT_TRUE(store_->ApplySeed(Parse(kSeed)).has_value());
