@@ -67,8 +67,10 @@ http::HttpResponse JsonResponse(int status, const json::object& body) {
 }
 
 http::HttpResponse ErrorResponse(const AdminError& error) {
-  json::object detail{{"code", error.code}, {"message", error.message}};
-  if (!error.field.empty()) detail["field"] = error.field;
+  // Messages and fields may quote the client's path or body: bounded, valid
+  // UTF-8.
+  json::object detail{{"code", error.code}, {"message", BoundedText(error.message, 1024)}};
+  if (!error.field.empty()) detail["field"] = BoundedText(error.field, 256);
   return JsonResponse(error.status, {{"error", std::move(detail)}});
 }
 

@@ -198,10 +198,9 @@ Result<void> Gateway::Dispatch(const http::HttpRequest& request, const std::stri
   // one is counted under one shared name: a client cannot grow the
   // limiter's keys by varying it.
   std::shared_ptr<const std::set<std::string>> known_regions = regions_.load();
-  std::string_view limited_region = known_regions->contains(region) ? region : "?";
-  if (!rate_limiter_.Admit(
-          definition.action + "|" + principal.CallerUin() + "|" + std::string(limited_region),
-          limit)) {
+  const std::string limited_region = known_regions->contains(region) ? region : "?";
+  if (!rate_limiter_.Admit(definition.action + "|" + principal.CallerUin() + "|" + limited_region,
+                           limit)) {
     return Fail(ErrorCode::kRequestLimitExceeded,
                 "Your request frequency for " + definition.action + " exceeds " +
                     std::to_string(limit) + " requests per second; retry later.");

@@ -179,6 +179,20 @@ TEST_F(GatewayTest, RateLimitIsPerCallerAndSlidesWithTheClock) {
   EXPECT_EQ(Call(Signed(R"({"DeviceIdList":["a"]})")), "");
 }
 
+// Unknown regions share one limiter key, so a client cannot grow the limiter
+// by varying the Region (found by fuzz_http_request: the shared name was
+// first a view of a temporary string, read after it was gone).
+TEST_F(GatewayTest, UnknownRegionsShareOneRateLimitKey) {
+  EXPECT_EQ(Call(Signed(R"({"DeviceIdList":["a"]})", kRootId, "zone-1")), "UnsupportedRegion");
+  EXPECT_EQ(Call(Signed(R"({"DeviceIdList":["a"]})", kRootId, std::string(300, 'z'))),
+            "UnsupportedRegion");
+  EXPECT_EQ(Call(Signed(R"({"DeviceIdList":["a"]})", kRootId, "zone-3")), "RequestLimitExceeded");
+  EXPECT_EQ(gateway_->rate_limiter().keys(), 1u);
+  // A known region has its own window.
+  EXPECT_EQ(Call(Signed(R"({"DeviceIdList":["a"]})")), "");
+  EXPECT_EQ(gateway_->rate_limiter().keys(), 2u);
+}
+
 TEST_F(GatewayTest, ParametersAreCheckedBeforeAccountState) {
   EXPECT_EQ(Call(Signed(R"({"Foo":1,"DeviceIdList":["a"]})", kFrozenId)), "UnknownParameter");
   EXPECT_EQ(Call(Signed(R"({"DeviceIdList":["a"]})", kFrozenId)), "UnauthorizedOperation");

@@ -265,7 +265,9 @@ Result<ParamValue> DecodeValue(const json::value& value, const ParamSpec& spec,
       if (!value.is_bool()) return WrongType(path, spec);
       return ParamValue(value.get_bool());
     case ParamType::kFloat:
-      if (!value.is_number()) return WrongType(path, spec);
+      // 1e400 parses as infinity: refused, as in a form.
+      if (!value.is_number() || !std::isfinite(value.to_number<double>()))
+        return WrongType(path, spec);
       return ParamValue(value.to_number<double>());
     case ParamType::kArray:
       return DecodeArray(value, spec, path);

@@ -61,6 +61,14 @@ TEST(ParamsTest, JsonAndFlattenedFormDecodeToTheSameValues) {
   }
 }
 
+// Found by fuzz_params: 1e400 decoded as infinity from JSON, while a form
+// refused it.
+TEST(ParamsTest, AFloatThatOverflowsIsRefusedFromJsonAsFromAForm) {
+  EXPECT_EQ(JsonError(R"({"DeviceId":"a","Type":1,"Ratio":1e400})"), ErrorCode::kInvalidParameter);
+  EXPECT_EQ(FormError({{"DeviceId", "a"}, {"Type", "1"}, {"Ratio", "1e400"}}),
+            ErrorCode::kInvalidParameter);
+}
+
 TEST(ParamsTest, BooleansInFormsIgnoreCase) {
   for (const char* text : {"true", "True", "TRUE", "false", "False"}) {
     Result<ParamObject> decoded =

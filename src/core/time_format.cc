@@ -140,7 +140,13 @@ std::optional<int64_t> ParseRfc3339(std::string_view text) {
   }
   if (pos != text.size()) return std::nullopt;
   int64_t day_count = sys_days{ymd}.time_since_epoch().count();
-  return day_count * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
+  int64_t unix = day_count * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
+  // An offset or a leap second may carry a time out of the years 0001-9999,
+  // which FormatRfc3339 could not write back.
+  constexpr int64_t kFirst = -62'135'596'800;   // 0001-01-01T00:00:00Z
+  constexpr int64_t kLast = 253'402'300'799;    // 9999-12-31T23:59:59Z
+  if (unix < kFirst || unix > kLast) return std::nullopt;
+  return unix;
 }
 
 }  // namespace mnad

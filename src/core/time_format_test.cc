@@ -43,5 +43,15 @@ TEST(TimeFormatTest, Rfc3339RoundTripsAndHonoursOffsets) {
   EXPECT_FALSE(ParseRfc3339("soon").has_value());
 }
 
+// Found by fuzz_seed: an offset or a leap second took a time past the year
+// 9999, which the export could not write back as a four-digit year.
+TEST(TimeFormatTest, Rfc3339StaysWithinTheYears1To9999) {
+  EXPECT_EQ(FormatRfc3339(*ParseRfc3339("9999-12-31T23:59:59Z")), "9999-12-31T23:59:59Z");
+  EXPECT_FALSE(ParseRfc3339("9999-12-31T23:59:59-01:00").has_value());
+  EXPECT_FALSE(ParseRfc3339("9999-12-31T23:59:60Z").has_value());
+  EXPECT_FALSE(ParseRfc3339("0001-01-01T00:00:00+00:01").has_value());
+  EXPECT_TRUE(ParseRfc3339("0001-01-01T00:00:00Z").has_value());
+}
+
 }  // namespace
 }  // namespace mnad
