@@ -74,6 +74,21 @@ describe('connections and file descriptors', () => {
     }
   });
 
+  it('the per-peer cap refuses a peer\'s connections past it', async () => {
+    const server = await h.startServer({ extraArgs: [...h.CONFORMANCE_ARGS, '--connections-per-peer-max', '3'] });
+    try {
+      const idle = await openIdle(server.port, 5);
+      await sleep(300);
+      const refused = idle.filter((s) => s.received.startsWith('HTTP/1.1 503'));
+      assert.equal(refused.length, 2);
+      for (const s of idle) s.destroy();
+      await sleep(300);
+      await getDeviceOk(server.port);
+    } finally {
+      await h.stopAndAssertClean(server);
+    }
+  });
+
   it('out of file descriptors, accept backs off: bounded log and CPU, and service resumes', async () => {
     // A cap above the descriptor limit, so that accept itself fails (EMFILE).
     const server = await h.startServer({ openFilesMax: 256, extraArgs: [...h.CONFORMANCE_ARGS, '--connections-max', '5000'] });
