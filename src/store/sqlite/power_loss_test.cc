@@ -182,32 +182,22 @@ class PowerCut {
     std::mt19937_64 random(seed_ * 31 + static_cast<uint64_t>(thread));
     for (int i = 0; i < kCommandsPerThread; ++i) {
       uint64_t dice = random() % 100;
-      if (dice < 50) {
-        std::string device = "mna-d" + std::to_string(random() % kDevices);
-        mna::LicensePurchase purchase{Root("100"), device, mna::LicenseTarget::kDevice, false,
-                                      billing::VoucherChoice{.auto_voucher = random() % 2 == 0},
-                                      kNowMillis};
+      if (dice < 65) {
+        // A rich account's purchase, or a poor account's with RollBack (a
+        // refusal for the balance deletes the device).
+        bool poor = dice >= 50;
+        std::string account = poor ? "200" : "100";
+        std::string device = poor ? "mna-r" + std::to_string(random() % kPoorDevices)
+                                  : "mna-d" + std::to_string(random() % kDevices);
+        mna::LicensePurchase purchase{
+            Root(account), device, mna::LicenseTarget::kDevice, /*roll_back=*/poor,
+            billing::VoucherChoice{.auto_voucher = !poor && random() % 2 == 0}, kNowMillis};
         Result<mna::LicensePurchased> result =
             Run<mna::LicensePurchased>(store, [&](Transaction& transaction) {
               return mna::OrderPerLicense(transaction, purchase, random_);
             });
-        Confirm({.kind = Kind::kPurchase,
-                 .account = "100",
-                 .target = device,
-                 .ok = result.has_value(),
-                 .code = result ? ErrorCode::kInternalError : result.error().code,
-                 .resource_id = result ? result->resource_id : "",
-                 .order_id = result ? result->order.order_id : ""});
-      } else if (dice < 65) {
-        std::string device = "mna-r" + std::to_string(random() % kPoorDevices);
-        mna::LicensePurchase purchase{Root("200"), device, mna::LicenseTarget::kDevice, true, {},
-                                      kNowMillis};
-        Result<mna::LicensePurchased> result =
-            Run<mna::LicensePurchased>(store, [&](Transaction& transaction) {
-              return mna::OrderPerLicense(transaction, purchase, random_);
-            });
-        Confirm({.kind = Kind::kRollBackPurchase,
-                 .account = "200",
+        Confirm({.kind = poor ? Kind::kRollBackPurchase : Kind::kPurchase,
+                 .account = account,
                  .target = device,
                  .ok = result.has_value(),
                  .code = result ? ErrorCode::kInternalError : result.error().code,
