@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what mnad needs to build and test on Debian 12, from Debian's
 # packages (and npm for the SDK suite). Skips apt entirely when everything is
-# already there, so repeated runs are fast and work offline.
+# already there, so repeated runs are fast and work offline. Extra Debian
+# packages may be named as arguments (scripts/fuzz.sh adds clang's).
 set -euo pipefail
 
 packages=(
@@ -10,6 +11,7 @@ packages=(
   openssl libssl-dev libsqlite3-dev libgoogle-perftools-dev libexpected-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
+packages+=("$@")
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 

@@ -78,7 +78,7 @@ class ParamObject {
   std::vector<ParamObject> GetObjectList(std::string_view name) const;
   std::optional<ParamObject> GetObject(std::string_view name) const;
 
-  size_t size() const { return fields_.size(); }
+  size_t size() const;
 
  private:
   std::vector<std::pair<std::string, ParamValue>> fields_;
@@ -93,6 +93,12 @@ class ParamValue {
  private:
   Storage value_;
 };
+
+// Defined once ParamValue is complete (clang instantiates the vector's
+// constexpr size() where it is written).
+inline size_t ParamObject::size() const {
+  return fields_.size();
+}
 
 // Decodes a JSON object body (empty body = no parameters).
 Result<ParamObject> DecodeJsonParams(std::string_view body, const std::vector<ParamSpec>& specs);

@@ -9,11 +9,16 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/ssl.hpp>
 // GCC 12 with the sanitizers sees a boost::optional in Beast's
-// content_length() as maybe uninitialized (a false positive).
+// content_length() as maybe uninitialized (a false positive). Clang (the
+// fuzz build) has no such warning.
+#if !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <boost/beast/http.hpp>
+#if !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
 #include <chrono>
 #include <optional>
 
