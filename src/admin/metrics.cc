@@ -98,7 +98,13 @@ constexpr size_t kLogFieldBytesMax = 64;
 // kLogFieldBytesMax and with invalid UTF-8 replaced: a field may carry
 // client text (the Region), which must not make a line long or invalid.
 void AppendJsonString(std::string& out, std::string_view raw) {
-  std::string text = BoundedText(raw, kLogFieldBytesMax);
+  // Almost every field is short and valid: copied only when it is not.
+  std::string bounded;
+  std::string_view text = raw;
+  if (raw.size() > kLogFieldBytesMax || !IsValidUtf8(raw)) {
+    bounded = BoundedText(raw, kLogFieldBytesMax);
+    text = bounded;
+  }
   out.push_back('"');
   for (char c : text) {
     auto byte = static_cast<unsigned char>(c);

@@ -31,6 +31,17 @@ TEST(RequestLogLineTest, IsOneJsonObjectWithEveryField) {
   EXPECT_EQ(line.find('\n'), std::string::npos);
 }
 
+TEST(RequestLogLineTest, AClientFieldIsCutToItsBoundAndRepaired) {
+  api::RequestRecord record;
+  record.region = std::string("\xff\xfe") + std::string(60'000, 'r');
+  std::string line = RequestLogLine(record, 0);
+  EXPECT_LT(line.size(), 400u);
+  boost::json::value parsed = boost::json::parse(line);  // valid UTF-8, or it throws
+  std::string region(parsed.at("region").as_string());
+  EXPECT_TRUE(region.starts_with("\xEF\xBF\xBD\xEF\xBF\xBDrrr")) << region;
+  EXPECT_TRUE(region.ends_with("\xE2\x80\xA6(60002 bytes)")) << region;
+}
+
 TEST(RequestLogLineTest, NamesTheErrorCode) {
   api::RequestRecord record;
   record.code = "AuthFailure.SignatureFailure";
