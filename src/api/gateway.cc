@@ -198,7 +198,9 @@ Result<void> Gateway::Dispatch(const http::HttpRequest& request, const std::stri
   // one is counted under one shared name: a client cannot grow the
   // limiter's keys by varying it.
   std::shared_ptr<const std::set<std::string>> known_regions = regions_.load();
-  const std::string limited_region = known_regions->contains(region) ? region : "?";
+  static const std::string kUnknownRegion = "?";
+  const std::string& limited_region =
+      known_regions->contains(region) ? region : kUnknownRegion;  // no copy: both are lvalues
   if (!rate_limiter_.Admit(definition.action + "|" + principal.CallerUin() + "|" + limited_region,
                            limit)) {
     return Fail(ErrorCode::kRequestLimitExceeded,
