@@ -335,6 +335,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
                                                                         size_t) {
                        if (!error && self->linger_) return self->Linger();
                        if (error || !keep_alive) return self->Close();
+                       if (self->options_.after_reply_written_for_test) {
+                         self->options_.after_reply_written_for_test();
+                       }
                        self->WaitForRequest();
                      });
   }

@@ -12,6 +12,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -76,6 +77,10 @@ struct ServerOptions {
   std::string overload_content_type = "text/plain";
   // The io_context is run by one thread: connections then need no strand.
   bool single_threaded = false;
+  // Tests only: called on the connection's executor after a reply has been
+  // written on a kept-alive connection, before the next read begins. A test
+  // stops the server here to reach the moment the next read is in flight.
+  std::function<void()> after_reply_written_for_test;
 };
 
 // Counters an operator reads in /metrics. Thread-safe.
