@@ -36,6 +36,7 @@
 
 #include "admin/admin_api.h"
 #include "admin/seed.h"
+#include "admin/seed_apply.h"
 #include "admin/views.h"
 #include "core/clock.h"
 #include "core/random.h"
@@ -78,26 +79,6 @@ constexpr std::string_view kStoreSeed = R"({
 class WritesDroppedStore final : public store::Store {
  public:
   explicit WritesDroppedStore(store::Store* base) : base_(base) {}
-  Result<store::SeedReport> ApplySeed(const store::SeedData&) override { return Dropped(); }
-  Result<std::vector<std::string>> Regions() override { return base_->Regions(); }
-  Result<std::optional<store::CredentialRecord>> FindCredential(std::string_view id) override {
-    return base_->FindCredential(id);
-  }
-  Result<std::optional<store::AccountRecord>> FindAccount(std::string_view uin) override {
-    return base_->FindAccount(uin);
-  }
-  Result<std::optional<store::DeviceRecord>> FindDevice(std::string_view uin,
-                                                        std::string_view device_id) override {
-    return base_->FindDevice(uin, device_id);
-  }
-  Result<std::vector<store::VoucherRecord>> ListVouchers(std::string_view uin) override {
-    return base_->ListVouchers(uin);
-  }
-  Result<std::vector<store::JournalEntry>> VoucherJournal(std::string_view uin,
-                                                          std::string_view voucher_id) override {
-    return base_->VoucherJournal(uin, voucher_id);
-  }
-  Result<std::vector<store::JournalEntry>> Journal() override { return base_->Journal(); }
   Result<void> ReadSnapshot(const std::function<Result<void>(store::Transaction&)>& body) override {
     return base_->ReadSnapshot(body);
   }
@@ -112,9 +93,6 @@ class WritesDroppedStore final : public store::Store {
   }
 
  private:
-  static tl::unexpected<Error> Dropped() {
-    return Fail(ErrorCode::kFailedOperationTransactionException, "fuzz: writes are dropped");
-  }
   store::Store* base_;
 };
 
@@ -135,7 +113,7 @@ store::Store* SeededStore() {
     SequenceRandom random(1);
     Result<store::SeedData> seed = admin::ParseSeed(kStoreSeed, random);
     Check(seed.has_value(), "the store seed does not parse", seed ? "" : seed.error().message);
-    Result<store::SeedReport> applied = (*opened)->ApplySeed(*seed);
+    Result<store::SeedReport> applied = admin::ApplySeed(**opened, *seed, clock.NowUnixMillis());
     Check(applied.has_value(), "the store seed does not apply",
           applied ? "" : applied.error().message);
     return new WritesDroppedStore(opened->release());

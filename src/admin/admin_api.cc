@@ -9,9 +9,11 @@
 
 #include "admin/fields.h"
 #include "admin/seed.h"
+#include "admin/seed_apply.h"
 #include "admin/views.h"
 #include "auth/crypto.h"
 #include "auth/permissions.h"
+#include "billing/ledger.h"
 #include "core/money.h"
 #include "core/text.h"
 #include "core/time_format.h"
@@ -172,7 +174,7 @@ Reply ApplyToAccount(store::Transaction& transaction, const store::AccountRecord
   seed.accounts.back().account = account;
   fill(seed.accounts.back());
   store::SeedReport report;
-  MNAD_STORE_DO(transaction.ApplySeed(seed, now_ms, "admin", &report));
+  MNAD_STORE_DO(ApplySeed(transaction, seed, now_ms, "admin", &report));
   if (kind == NewKind::kKey && report.keys.skipped > 0)
     return tl::unexpected(Conflict("secret_id", "An API key with this SecretId exists."));
   if (kind == NewKind::kVoucher && report.vouchers.skipped > 0)
@@ -209,7 +211,7 @@ Reply CheckSeedConflicts(store::Transaction& transaction, const store::SeedData&
 // unknown account.
 
 template <typename Record>
-using Lister = Result<std::vector<Record>> (store::Transaction::*)(std::string_view);
+using Lister = std::function<Result<std::vector<Record>>(store::Transaction&, std::string_view)>;
 
 template <typename Record>
 void View(Call& call, const char* name, Lister<Record> list,
@@ -217,7 +219,7 @@ void View(Call& call, const char* name, Lister<Record> list,
   call.Read([uin = call.params[0], name, list, to_json](store::Transaction& transaction) -> Reply {
     auto account = RequireAccount(transaction, uin);
     if (!account) return tl::unexpected(account.error());
-    MNAD_STORED(records, (transaction.*list)(uin));
+    MNAD_STORED(records, list(transaction, uin));
     json::array out;
     for (const Record& record : records) out.push_back(to_json(record));
     return json::object{{name, std::move(out)}};
@@ -251,7 +253,7 @@ void CreateAccount(Call& call) {
         Reply clear = CheckSeedConflicts(transaction, data, "");
         if (!clear) return clear;
         store::SeedReport report;
-        MNAD_STORE_DO(transaction.ApplySeed(data, now_ms, "admin", &report));
+        MNAD_STORE_DO(ApplySeed(transaction, data, now_ms, "admin", &report));
         const std::pair<const char*, int> kinds[] = {{"keys", report.keys.skipped},
                                                      {"sub_users", report.sub_users.skipped},
                                                      {"vouchers", report.vouchers.skipped},
@@ -466,7 +468,7 @@ void CreateSubUser(Call& call) {
         store::SeedReport report;
         store::SeedData seed;
         seed.accounts.push_back({.account = *account, .sub_users = {sub_user}});
-        MNAD_STORE_DO(transaction.ApplySeed(seed, now_ms, "admin", &report));
+        MNAD_STORE_DO(ApplySeed(transaction, seed, now_ms, "admin", &report));
         if (report.sub_users.skipped > 0)
           return tl::unexpected(Conflict("uin", "Sub-user " + sub_user.uin + " already exists."));
         if (report.keys.skipped > 0)
@@ -522,7 +524,6 @@ void PatchSubUser(Call& call) {
 
 // --- money ------------------------------------------------------------------
 
-
 void ShowBalance(Call& call) {
   call.Read([uin = call.params[0]](store::Transaction& transaction) -> Reply {
     auto account = RequireAccount(transaction, uin);
@@ -559,31 +560,25 @@ void ChangeBalance(Call& call, bool top_up) {
        now_ms = call.NowMillis()](store::Transaction& transaction) -> Reply {
         auto account = RequireAccount(transaction, uin);
         if (!account) return tl::unexpected(account.error());
-        int64_t after = account->balance_fen + change.delta_fen;
-        if (after < 0) {
-          return tl::unexpected(AdminError{
-              409, "negative_balance", "delta_fen",
-              fmt::format("The balance is {} fen; a change of {} fen would leave it negative.",
-                          account->balance_fen, change.delta_fen)});
+        Result<store::JournalEntry> entry = billing::ChangeBalance(
+            transaction, *account,
+            top_up ? store::JournalAction::kTopUp : store::JournalAction::kAdjustment,
+            change.delta_fen,
+            std::string(top_up ? "admin top-up: " : "admin adjustment: ") + change.reason, now_ms);
+        if (!entry) {
+          const Error& error = entry.error();
+          if (error.code == ErrorCode::kOperationDeniedInsufficientBalance) {
+            return tl::unexpected(AdminError{409, "negative_balance", "delta_fen", error.message});
+          }
+          if (error.code == ErrorCode::kLimitExceeded) {
+            return tl::unexpected(AdminError{409, "balance_limit",
+                                             top_up ? "amount_fen" : "delta_fen", error.message});
+          }
+          return tl::unexpected(StoreFailure(error));
         }
-        if (after > kFenMax) {
-          return tl::unexpected(AdminError{
-              409, "balance_limit", top_up ? "amount_fen" : "delta_fen",
-              fmt::format("The balance is {} fen; a change of {} fen would take it past the "
-                          "largest balance, {} fen.",
-                          account->balance_fen, change.delta_fen, kFenMax)});
-        }
-        MNAD_STORE_DO(transaction.SetAccountBalance(uin, after));
-        store::JournalEntry entry{
-            .at_unix_millis = now_ms,
-            .account_uin = uin,
-            .delta_fen = change.delta_fen,
-            .balance_after_fen = after,
-            .reason =
-                std::string(top_up ? "admin top-up: " : "admin adjustment: ") + change.reason};
-        MNAD_STORE_DO(transaction.AppendJournal(entry));
+        int64_t after = entry->balance_after_fen;
         account->balance_fen = after;
-        json::object journal = JournalJson(entry);
+        json::object journal = JournalJson(*entry);
         journal.erase("entry_id");  // assigned by the store, not read back here
         return json::object{{"account", AccountJson(*account)}, {"journal", std::move(journal)}};
       });
@@ -644,25 +639,18 @@ void CancelVoucher(Call& call) {
     return text;
   });
   if (!reason) return call.finish(0, tl::unexpected(Rejected(reason.error())));
-  call.Write(
-      200,
-      [uin = call.params[0], voucher_id = call.params[1], reason = *reason,
-       now_ms = call.NowMillis()](store::Transaction& transaction) -> Reply {
-        auto voucher = FindVoucher(transaction, uin, voucher_id);
-        if (!voucher) return tl::unexpected(voucher.error());
-        if (voucher->status == "cancel")
-          return tl::unexpected(Conflict("voucher_id", "The voucher is already cancelled."));
-        MNAD_STORE_DO(transaction.SetVoucherBalance(voucher_id, voucher->balance_fen, "cancel"));
-        // The balance stays for the record; a cancelled voucher pays nothing.
-        MNAD_STORE_DO(transaction.AppendJournal({.at_unix_millis = now_ms,
-                                                 .account_uin = uin,
-                                                 .voucher_id = voucher_id,
-                                                 .delta_fen = 0,
-                                                 .balance_after_fen = voucher->balance_fen,
-                                                 .reason = "admin: voucher cancelled: " + reason}));
-        voucher->status = "cancel";
-        return json::object{{"voucher", VoucherJson(*voucher)}};
-      });
+  call.Write(200,
+             [uin = call.params[0], voucher_id = call.params[1], reason = *reason,
+              now_ms = call.NowMillis()](store::Transaction& transaction) -> Reply {
+               auto voucher = FindVoucher(transaction, uin, voucher_id);
+               if (!voucher) return tl::unexpected(voucher.error());
+               if (voucher->status == "cancel")
+                 return tl::unexpected(Conflict("voucher_id", "The voucher is already cancelled."));
+               MNAD_STORE_DO(billing::CancelVoucher(transaction, *voucher,
+                                                    "admin: voucher cancelled: " + reason, now_ms));
+               voucher->status = "cancel";
+               return json::object{{"voucher", VoucherJson(*voucher)}};
+             });
 }
 
 // --- prices -----------------------------------------------------------------
@@ -716,7 +704,12 @@ void ListFlowPackages(Call& call) {
                                  FlowPackageJson);
 }
 void ListAccountJournal(Call& call) {
-  View<store::JournalEntry>(call, "journal", &store::Transaction::ListJournal, JournalJson);
+  View<store::JournalEntry>(
+      call, "journal",
+      [](store::Transaction& transaction, std::string_view uin) {
+        return transaction.ListJournal({.account_uin = std::string(uin)});
+      },
+      JournalJson);
 }
 
 void ListJournal(Call& call) {
@@ -751,7 +744,7 @@ void ApplyState(Call& call, std::optional<store::SeedData> seed, bool reset) {
                                            reset ? "seed.accounts[{}]." : "accounts[{}].");
           if (!clear) return clear;
           store::SeedReport report;
-          MNAD_STORE_DO(transaction.ApplySeed(*seed, now_ms, "seed", &report));
+          MNAD_STORE_DO(ApplySeed(transaction, *seed, now_ms, "seed", &report));
           out["applied"] = SeedReportJson(report);
         }
         MNAD_STORED(regions, transaction.ListRegions());
@@ -921,8 +914,8 @@ std::string AuditPath(std::string_view path) {
   std::string_view rest = path.substr(kKeys.size());
   size_t slash = rest.find('/');
   std::string_view secret_id = rest.substr(0, slash);
-  std::string redacted = std::string(kKeys) + "sha256:" +
-                         auth::HexLower(auth::Sha256(secret_id)).substr(0, 12) +
+  std::string redacted = std::string(kKeys) +
+                         "sha256:" + auth::HexLower(auth::Sha256(secret_id)).substr(0, 12) +
                          std::string(slash == std::string_view::npos ? "" : rest.substr(slash));
   return BoundedText(redacted, kAuditPathBytesMax);
 }
@@ -972,8 +965,8 @@ void AdminApi::Handle(http::HttpRequest request, http::Responder respond) const 
 
   bool mutation = request.method != "GET";
   auto finish = [respond = std::move(respond), mutation, method = request.method,
-                 path = AuditPath(path),
-                 audit = options_.audit, who = "admin-token:" + token_fingerprint_,
+                 path = AuditPath(path), audit = options_.audit,
+                 who = "admin-token:" + token_fingerprint_,
                  clock = options_.clock](int status, Reply reply) {
     int sent = reply ? status : reply.error().status;
     if (mutation && audit) {

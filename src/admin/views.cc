@@ -187,10 +187,15 @@ json::object FlowPackageJson(const store::FlowPackageRecord& package) {
 }
 
 json::object JournalJson(const store::JournalEntry& entry) {
-  return {{"entry_id", entry.entry_id},       {"at", MillisTime(entry.at_unix_millis)},
-          {"account_uin", entry.account_uin}, {"voucher_id", OptionalString(entry.voucher_id)},
-          {"delta_fen", entry.delta_fen},     {"balance_after_fen", entry.balance_after_fen},
-          {"reason", entry.reason},           {"order_id", OptionalString(entry.order_id)}};
+  return {{"entry_id", entry.entry_id},
+          {"at", MillisTime(entry.at_unix_millis)},
+          {"account_uin", entry.account_uin},
+          {"voucher_id", OptionalString(entry.voucher_id)},
+          {"delta_fen", entry.delta_fen},
+          {"balance_after_fen", entry.balance_after_fen},
+          {"action", store::JournalActionName(entry.action)},
+          {"reason", entry.reason},
+          {"order_id", OptionalString(entry.order_id)}};
 }
 
 json::object PricesJson(const store::Prices& prices) {

@@ -6,6 +6,7 @@
 #include <future>
 
 #include "admin/seed.h"
+#include "admin/seed_apply.h"
 #include "core/test_directory.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -37,7 +38,7 @@ class StateTest : public ::testing::Test {
   void Apply(store::Store& store, std::string_view text) {
     Result<store::SeedData> seed = ParseSeed(text, random_);
     ASSERT_TRUE(seed.has_value()) << seed.error().message;
-    ASSERT_TRUE(store.ApplySeed(*seed).has_value());
+    ASSERT_TRUE(ApplySeed(store, *seed, clock_.NowUnixMillis()).has_value());
   }
   std::string Export(store::Store& store) {
     std::string text;

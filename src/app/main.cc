@@ -6,12 +6,12 @@
 #include <gperftools/malloc_extension.h>
 #endif
 #include <pthread.h>
-#include <sys/resource.h>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
+#include <sys/resource.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -30,6 +30,7 @@
 #include "admin/admin_api.h"
 #include "admin/metrics.h"
 #include "admin/seed.h"
+#include "admin/seed_apply.h"
 #include "admin/views.h"
 #include "api/envelope.h"
 #include "api/gateway.h"
@@ -110,7 +111,8 @@ size_t DefaultConnectionsMax() {
     raised.rlim_cur = limit.rlim_max;
     if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
   }
-  uint64_t descriptors = limit.rlim_cur == RLIM_INFINITY ? kConnectionsDefaultMax * 2 : limit.rlim_cur;
+  uint64_t descriptors =
+      limit.rlim_cur == RLIM_INFINITY ? kConnectionsDefaultMax * 2 : limit.rlim_cur;
   if (descriptors <= kDescriptorReserve + 16) return 16;
   return static_cast<size_t>(std::min(descriptors - kDescriptorReserve, kConnectionsDefaultMax));
 }
@@ -186,7 +188,7 @@ int Run(const Config& config) {
       spdlog::error("--seed {}", seed.error().message);
       return 1;
     }
-    Result<store::SeedReport> report = store.ApplySeed(*seed);
+    Result<store::SeedReport> report = admin::ApplySeed(store, *seed, clock.NowUnixMillis());
     if (!report) {
       spdlog::error("--seed {}: not applied: {}", *config.seed_path, report.error().message);
       return 1;
@@ -385,15 +387,14 @@ int Run(const Config& config) {
   release_after_bursts();
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait(
-      [&server, &admin_server, &release_timer](const boost::system::error_code& error,
-                                                int signal_number) {
-        if (error) return;
-        release_timer.cancel();
-        spdlog::info("signal {}: finishing in-flight requests, then stopping", signal_number);
-        server.Stop();
-        if (admin_server) admin_server->Stop();
-      });
+  signals.async_wait([&server, &admin_server, &release_timer](
+                         const boost::system::error_code& error, int signal_number) {
+    if (error) return;
+    release_timer.cancel();
+    spdlog::info("signal {}: finishing in-flight requests, then stopping", signal_number);
+    server.Stop();
+    if (admin_server) admin_server->Stop();
+  });
 
   std::string host = server_options.host.find(':') != std::string::npos
                          ? "[" + server_options.host + "]"

@@ -142,7 +142,7 @@ void DescribeVoucherUsageDetails(store::Store& store, const api::CallContext& co
   boost::json::array records;
   for (const store::JournalEntry& entry :
        Page(std::move(*entries), *params.GetInteger("Limit"), *params.GetInteger("Offset"))) {
-    std::string action = entry.reason.substr(0, entry.reason.find(' '));
+    std::string action(store::JournalActionName(entry.action));
     records.push_back(boost::json::object{
         {"UsedAmount", -entry.delta_fen * kMicroPerFen},
         {"UsedTime", FormatBillingTime(entry.at_unix_millis / 1000)},

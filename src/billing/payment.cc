@@ -4,20 +4,10 @@
 
 #include <cstdlib>
 
+#include "billing/invariant.h"
 #include "billing/voucher_ranking.h"
 
 namespace mnad::billing {
-namespace {
-
-// A broken money invariant is a bug: stop before it reaches the disk.
-void Require(bool condition, const char* what) {
-  if (condition) return;
-  spdlog::critical("money invariant broken: {}", what);
-  std::abort();
-}
-
-}  // namespace
-
 std::optional<store::VoucherRecord> SelectVoucher(const std::vector<store::VoucherRecord>& vouchers,
                                                   const VoucherChoice& choice,
                                                   const std::string& account_uin, int64_t total_fen,
@@ -72,7 +62,9 @@ Result<store::OrderRecord> ApplyPayment(store::Transaction& transaction,
                                    .account_uin = account.uin,
                                    .delta_fen = -plan.balance_fen,
                                    .balance_after_fen = balance_after,
-                                   .reason = details.action + " " + details.resource_id,
+                                   .action = details.action,
+                                   .reason = std::string(store::JournalActionName(details.action)) +
+                                             " " + details.resource_id,
                                    .order_id = details.order_id});
     if (!journaled) return tl::unexpected(journaled.error());
   }
@@ -89,14 +81,16 @@ Result<store::OrderRecord> ApplyPayment(store::Transaction& transaction,
                                    .voucher_id = voucher.voucher_id,
                                    .delta_fen = -plan.voucher_fen,
                                    .balance_after_fen = voucher_after,
-                                   .reason = details.action + " " + details.resource_id,
+                                   .action = details.action,
+                                   .reason = std::string(store::JournalActionName(details.action)) +
+                                             " " + details.resource_id,
                                    .order_id = details.order_id});
     if (!journaled) return tl::unexpected(journaled.error());
   }
   store::OrderRecord order{.order_id = details.order_id,
                            .account_uin = account.uin,
                            .caller_uin = details.caller_uin,
-                           .action = details.action,
+                           .action = std::string(store::JournalActionName(details.action)),
                            .resource_id = details.resource_id,
                            .total_fen = plan.total_fen,
                            .voucher_fen = plan.voucher_fen,

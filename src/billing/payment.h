@@ -45,7 +45,7 @@ struct OrderDetails {
   std::string order_id;
   std::string account_uin;
   std::string caller_uin;
-  std::string action;
+  store::JournalAction action = store::JournalAction::kOrderPerLicense;  // the paying API action
   std::string resource_id;
   int64_t now_unix_millis = 0;
 };

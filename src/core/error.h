@@ -114,4 +114,11 @@ inline tl::unexpected<Error> Fail(ErrorCode code, std::string message) {
   return tl::unexpected<Error>(Error{code, std::move(message)});
 }
 
+// Returns the error of a failed Result from the enclosing function.
+#define MNAD_TRY(expression)                                              \
+  do {                                                                    \
+    auto mnad_try_result = (expression);                                  \
+    if (!mnad_try_result) return tl::unexpected(mnad_try_result.error()); \
+  } while (false)
+
 }  // namespace mnad

@@ -1,8 +1,8 @@
 #include "mna/action_support.h"
 
 #include <algorithm>
-#include <limits>
 #include <boost/json.hpp>
+#include <limits>
 
 #include "mna/actions.h"
 
@@ -83,14 +83,35 @@ Result<PageRequest> PageOf(int64_t page_number, int64_t page_size, bool allow_al
 Result<int64_t> TotalPages(const PageRequest& request, int64_t total) {
   if (request.all) {
     if (total > kListAllMax) {
-      return Fail(ErrorCode::kResponseSizeLimitExceeded,
-                  "The list has " + std::to_string(total) + " items; PageNumber = PageSize = -1 "
-                  "answers at most " + std::to_string(kListAllMax) +
-                  ". Ask for pages of at most " + std::to_string(kPageSizeMax) + ".");
+      return Fail(ErrorCode::kResponseSizeLimitExceeded, "The list has " + std::to_string(total) +
+                                                             " items; PageNumber = PageSize = -1 "
+                                                             "answers at most " +
+                                                             std::to_string(kListAllMax) +
+                                                             ". Ask for pages of at most " +
+                                                             std::to_string(kPageSizeMax) + ".");
     }
     return total > 0 ? 1 : 0;
   }
   return (total + request.window.limit - 1) / request.window.limit;
+}
+
+Result<void> RemoveDevice(store::Transaction& transaction, std::string_view device_id) {
+  Result<std::optional<store::DeviceRecord>> device = transaction.FindDeviceById(device_id);
+  if (!device) return tl::unexpected(device.error());
+  if (device->has_value() && (*device)->hardware_id) {
+    Result<std::optional<store::HardwareRecord>> hardware =
+        transaction.FindHardwareById(*(*device)->hardware_id);
+    if (!hardware) return tl::unexpected(hardware.error());
+    if (hardware->has_value() && (*hardware)->activated_device_id == device_id) {
+      store::HardwareRecord released = **hardware;
+      released.activated_device_id.reset();
+      released.activated_by_uin.reset();
+      released.activated_unix_millis = 0;
+      released.tenant_description.clear();
+      MNAD_TRY(transaction.UpdateHardware(released));
+    }
+  }
+  return transaction.DeleteDevice(device_id);
 }
 
 Result<void> RequireNoGroup(const std::optional<std::string>& group_id) {

@@ -64,6 +64,10 @@ Result<PageRequest> PageOf(int64_t page_number, int64_t page_size, bool allow_al
 Result<int64_t> TotalPages(const PageRequest& request, int64_t total);
 
 // Groups are not supported: a GroupId names a group that does not exist.
+// Deletes the device; the hardware it was activated from, if any, becomes
+// unactivated, so that it can be activated again.
+Result<void> RemoveDevice(store::Transaction& transaction, std::string_view device_id);
+
 Result<void> RequireNoGroup(const std::optional<std::string>& group_id);
 // Device names are unique within an account.
 Result<void> RequireUniqueDeviceName(store::Transaction& transaction,

@@ -82,8 +82,8 @@ Result<boost::json::object> GetDevice(store::Transaction& transaction, MnaDeps&,
 
 Result<boost::json::object> GetDevices(store::Transaction& transaction, MnaDeps&,
                                        const Principal& principal, const api::ParamObject& params) {
-  Result<PageRequest> request = PageOf(*params.GetInteger("PageNumber"),
-                                       *params.GetInteger("PageSize"), /*allow_all=*/true);
+  Result<PageRequest> request =
+      PageOf(*params.GetInteger("PageNumber"), *params.GetInteger("PageSize"), /*allow_all=*/true);
   if (!request) return tl::unexpected(request.error());
   store::DeviceQuery query{.keyword = params.GetString("Keyword").value_or("")};
   std::optional<int64_t> device_type = params.GetInteger("DeviceType");
@@ -96,9 +96,8 @@ Result<boost::json::object> GetDevices(store::Transaction& transaction, MnaDeps&
   if (!total_pages) return tl::unexpected(total_pages.error());
   boost::json::array infos;
   for (const store::DeviceRecord& device : page->items) infos.push_back(DeviceBaseInfoJson(device));
-  return boost::json::object{{"DeviceInfos", std::move(infos)},
-                             {"Length", page->total},
-                             {"TotalPage", *total_pages}};
+  return boost::json::object{
+      {"DeviceInfos", std::move(infos)}, {"Length", page->total}, {"TotalPage", *total_pages}};
 }
 
 Result<boost::json::object> UpdateDevice(store::Transaction& transaction, MnaDeps&,
@@ -132,7 +131,7 @@ Result<boost::json::object> DeleteDevice(store::Transaction& transaction, MnaDep
   Result<store::DeviceRecord> device =
       OwnDevice(transaction, principal, *params.GetString("DeviceId"));
   if (!device) return tl::unexpected(device.error());
-  Result<void> deleted = transaction.DeleteDevice(device->device_id);
+  Result<void> deleted = RemoveDevice(transaction, device->device_id);
   if (!deleted) return tl::unexpected(deleted.error());
   return boost::json::object{};
 }

@@ -99,7 +99,7 @@ Result<store::FlowPackageRecord> OrderFlowPackage(store::Transaction& transactio
                             {.order_id = package.order_id,
                              .account_uin = account->uin,
                              .caller_uin = principal.CallerUin(),
-                             .action = "OrderFlowPackage",
+                             .action = store::JournalAction::kOrderFlowPackage,
                              .resource_id = package.resource_id,
                              .now_unix_millis = purchase.now_unix_millis});
   if (!order) return tl::unexpected(order.error());

@@ -1,9 +1,9 @@
 #include "mna/license_purchase.h"
 
+#include "mna/action_support.h"
+
 namespace mnad::mna {
 namespace {
-
-constexpr char kAction[] = "OrderPerLicense";
 
 // The purchase itself was refused (checks 8-10): with RollBack, delete the
 // target in the same transaction, unless it is bound to a flow package in
@@ -19,7 +19,7 @@ Error RollBack(store::Transaction& transaction, const LicensePurchase& purchase,
                          " is bound to a flow package in effect, so it was kept.";
       return refusal;
     }
-    Result<void> deleted = transaction.DeleteDevice(purchase.target_id);
+    Result<void> deleted = RemoveDevice(transaction, purchase.target_id);
     if (!deleted) return deleted.error();
     refusal.message += " Rolled back: the device " + purchase.target_id + " was deleted.";
   } else {
@@ -156,7 +156,7 @@ Result<LicensePurchased> OrderPerLicense(store::Transaction& transaction,
       .order_id = "ord-" + random.TimeOrderedUuid(purchase.now_unix_millis),
       .account_uin = account.uin,
       .caller_uin = principal.CallerUin(),
-      .action = kAction,
+      .action = store::JournalAction::kOrderPerLicense,
       .resource_id = resource_id,
       .now_unix_millis = purchase.now_unix_millis};
   Result<store::OrderRecord> order = billing::ApplyPayment(transaction, account, *plan, details);

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "admin/seed.h"
+#include "admin/seed_apply.h"
 #include "core/test_directory.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -46,7 +47,7 @@ class LicensePurchaseTest : public ::testing::Test {
     store_ = std::move(*opened);
     Result<store::SeedData> seed = admin::ParseSeed(kSeed, random_);
     ASSERT_TRUE(seed.has_value()) << seed.error().message;
-    ASSERT_TRUE(store_->ApplySeed(*seed).has_value());
+    ASSERT_TRUE(admin::ApplySeed(*store_, *seed, clock_.NowUnixMillis()).has_value());
   }
   void TearDown() override { store_.reset(); }
 
@@ -132,7 +133,7 @@ TEST_F(LicensePurchaseTest, SuspendedAccountIsUnauthorizedOperation) {
       R"({"version":1,"accounts":[{"uin":"600","app_id":6,"name":"f","suspended":true,"identity_verified":true,
          "service_authorized":true,"balance_fen":1000000,"devices":[{"device_id":"mna-f","name":"f","license_pay_mode":1}]}]})",
       random_);
-  ASSERT_TRUE(store_->ApplySeed(*seed).has_value());
+  ASSERT_TRUE(admin::ApplySeed(*store_, *seed, clock_.NowUnixMillis()).has_value());
   EXPECT_EQ(Refusal(Buy(Root("600"), "mna-f")), ErrorCode::kUnauthorizedOperation);
 }
 
@@ -158,13 +159,27 @@ TEST_F(LicensePurchaseTest, RollBackDeletesTheDeviceOnAPaymentRefusal) {
   EXPECT_EQ(Refusal(Buy(Root("200"), "mna-poor")), ErrorCode::kOperationDeniedDeviceNotFound);
 }
 
+// A 20 GB package of account 200 bound to mna-bound, in effect over
+// [active, expire).
+store::FlowPackageRecord Package(std::string resource_id, int64_t active_unix,
+                                 int64_t expire_unix) {
+  return {.resource_id = std::move(resource_id),
+          .account_uin = "200",
+          .package_type = "DEVICE_1_FLOW_20G",
+          .order_id = "order-test",
+          .active_unix = active_unix,
+          .expire_unix = expire_unix,
+          .created_unix_millis = kNowMillis,
+          .device_ids = {"mna-bound"}};
+}
+
 TEST_F(LicensePurchaseTest, RollBackKeepsADeviceBoundToAFlowPackageInEffect) {
   std::promise<Result<void>> bound;
   store::RunInTransaction<void>(
       *store_,
       [](store::Transaction& transaction) {
-        return transaction.InsertFlowPackageBinding(
-            "pkg-0", "200", "mna-bound", kNowMillis / 1000 - 60, kNowMillis / 1000 + 86400);
+        return transaction.InsertFlowPackage(
+            Package("pkg-0", kNowMillis / 1000 - 60, kNowMillis / 1000 + 86400));
       },
       [&](Result<void> result) { bound.set_value(result); });
   ASSERT_TRUE(bound.get_future().get().has_value());
@@ -180,9 +195,8 @@ TEST_F(LicensePurchaseTest, RollBackDeletesADeviceWhosePackageHasExpired) {
   store::RunInTransaction<void>(
       *store_,
       [](store::Transaction& transaction) {
-        return transaction.InsertFlowPackageBinding("pkg-old", "200", "mna-bound",
-                                                    kNowMillis / 1000 - 86400 * 40,
-                                                    kNowMillis / 1000 - 86400 * 9);
+        return transaction.InsertFlowPackage(
+            Package("pkg-old", kNowMillis / 1000 - 86400 * 40, kNowMillis / 1000 - 86400 * 9));
       },
       [&](Result<void> result) { bound.set_value(result); });
   ASSERT_TRUE(bound.get_future().get().has_value());

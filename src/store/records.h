@@ -5,9 +5,18 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "core/principal.h"
+
 namespace mnad::store {
+
+// An enabled API key and the principal it acts as.
+struct CredentialRecord {
+  std::string secret_key;
+  Principal principal;
+};
 
 // A window of a list: `limit` items from `offset` on, in the list's order.
 struct PageWindow {
@@ -162,6 +171,22 @@ struct OrderRecord {
   int64_t created_unix_millis = 0;
 };
 
+// What changed a balance, typed so that no code reads the free-text reason
+// back. Stored by name; payments are named by the API action that paid.
+enum class JournalAction {
+  kOpeningBalance,    // a seeded account's starting balance
+  kVoucherIssued,     // a voucher's nominal balance, from a seed or the admin API
+  kOrderPerLicense,   // a license purchase paid (balance or voucher)
+  kOrderFlowPackage,  // a flow-package purchase paid
+  kTopUp,             // the admin API: money in
+  kAdjustment,        // the admin API: a correction, either sign
+  kVoucherCancelled,  // the admin API: a voucher stops paying (delta 0)
+};
+
+// "OpeningBalance", "OrderPerLicense", ...
+std::string_view JournalActionName(JournalAction action);
+std::optional<JournalAction> ParseJournalAction(std::string_view name);
+
 // One change of an account balance (voucher_id empty) or of a voucher's
 // balance. The balance always equals the sum of its journal.
 struct JournalEntry {
@@ -171,8 +196,15 @@ struct JournalEntry {
   std::optional<std::string> voucher_id;
   int64_t delta_fen = 0;
   int64_t balance_after_fen = 0;
-  std::string reason;
+  JournalAction action = JournalAction::kAdjustment;
+  std::string reason;  // for people: the resource paid for, the operator's note
   std::optional<std::string> order_id;
+};
+
+// Which journal entries a read returns (unset: any), oldest first.
+struct JournalQuery {
+  std::optional<std::string> account_uin;
+  std::optional<std::string> voucher_id;
 };
 
 struct AccountRecord {

@@ -14,9 +14,7 @@
 #include <vector>
 
 #include "core/error.h"
-#include "core/principal.h"
 #include "store/records.h"
-#include "store/seed_data.h"
 #include "store/transaction.h"
 
 namespace mnad::store {
@@ -33,35 +31,11 @@ struct WriteCommand {
   std::function<void(Result<void>)> done;
 };
 
-// An enabled API key and the principal it acts as.
-struct CredentialRecord {
-  std::string secret_key;
-  Principal principal;
-};
-
+// A backend implements two methods: reads on a snapshot, and queued
+// writes. Every other operation is written once, over these two (store.cc).
 class Store {
  public:
   virtual ~Store() = default;
-
-  // Applies a seed in one transaction: existing ids are skipped, new ones
-  // created; on any failure nothing changes.
-  virtual Result<SeedReport> ApplySeed(const SeedData& seed) = 0;
-
-  // The configured regions (empty: none configured, use the built-in list).
-  virtual Result<std::vector<std::string>> Regions() = 0;
-
-  virtual Result<std::optional<CredentialRecord>> FindCredential(std::string_view secret_id) = 0;
-  virtual Result<std::optional<AccountRecord>> FindAccount(std::string_view uin) = 0;
-  // The device when it exists in that account; another account's device is
-  // reported as absent.
-  virtual Result<std::optional<DeviceRecord>> FindDevice(std::string_view account_uin,
-                                                         std::string_view device_id) = 0;
-  virtual Result<std::vector<VoucherRecord>> ListVouchers(std::string_view account_uin) = 0;
-  // The journal entries of one voucher of the account, oldest first.
-  virtual Result<std::vector<JournalEntry>> VoucherJournal(std::string_view account_uin,
-                                                           std::string_view voucher_id) = 0;
-  // Every journal entry, oldest first (audits and tests).
-  virtual Result<std::vector<JournalEntry>> Journal() = 0;
 
   // Runs `body` on a consistent read-only snapshot, off the writer: reads
   // never wait for writes. Writes attempted in it fail.
@@ -69,6 +43,27 @@ class Store {
 
   // Queues a write; see WriteCommand. Never blocks on the disk.
   virtual void Submit(WriteCommand command) = 0;
+
+  // Runs `body` as one write command and waits until it is durable (or
+  // failed). For start-up, tools and tests: never call it from the store's
+  // own thread. When the body answers an error its writes are undone.
+  Result<void> WriteAndWait(const std::function<Result<void>(Transaction&)>& body);
+
+  // Conveniences: one read each, on its own snapshot.
+  // The configured regions (empty: none configured, use the built-in list).
+  Result<std::vector<std::string>> Regions();
+  Result<std::optional<CredentialRecord>> FindCredential(std::string_view secret_id);
+  Result<std::optional<AccountRecord>> FindAccount(std::string_view uin);
+  // The device when it exists in that account; another account's device is
+  // reported as absent.
+  Result<std::optional<DeviceRecord>> FindDevice(std::string_view account_uin,
+                                                 std::string_view device_id);
+  Result<std::vector<VoucherRecord>> ListVouchers(std::string_view account_uin);
+  // The journal entries of one voucher of the account, oldest first.
+  Result<std::vector<JournalEntry>> VoucherJournal(std::string_view account_uin,
+                                                   std::string_view voucher_id);
+  // Every journal entry, oldest first (audits and tests).
+  Result<std::vector<JournalEntry>> Journal();
 };
 
 // Runs `body` in a transaction and hands its result to `reply` once it is

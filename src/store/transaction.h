@@ -14,7 +14,6 @@
 
 #include "core/error.h"
 #include "store/records.h"
-#include "store/seed_data.h"
 
 namespace mnad::store {
 
@@ -46,14 +45,9 @@ class Transaction {
   virtual Result<void> InsertOrder(const OrderRecord& order) = 0;
   virtual Result<void> InsertLicense(const LicenseRecord& license) = 0;
   virtual Result<void> AppendJournal(const JournalEntry& entry) = 0;
-  // Deletes the device; hardware it was activated from becomes unactivated.
+  // Deletes the device row only (mna/ releases the hardware it came from).
   virtual Result<void> DeleteDevice(std::string_view device_id) = 0;
   virtual Result<void> DeleteHardware(std::string_view hardware_id) = 0;
-  // A bare package binding, for tests of rules that depend on one.
-  virtual Result<void> InsertFlowPackageBinding(std::string_view resource_id,
-                                                std::string_view account_uin,
-                                                std::string_view device_id, int64_t active_unix,
-                                                int64_t expire_unix) = 0;
 
   // Devices.
   virtual Result<std::vector<DeviceRecord>> ListDevices(std::string_view account_uin) = 0;
@@ -64,6 +58,8 @@ class Transaction {
                                                      PageWindow window) = 0;
   virtual Result<std::optional<DeviceRecord>> FindDeviceByName(std::string_view account_uin,
                                                                std::string_view name) = 0;
+  // Any account's device with that id.
+  virtual Result<std::optional<DeviceRecord>> FindDeviceById(std::string_view device_id) = 0;
   virtual Result<bool> DataKeyExists(std::string_view data_key) = 0;
   virtual Result<void> InsertDevice(const DeviceRecord& device) = 0;
   // Writes name, remark and flow_trunc.
@@ -93,30 +89,44 @@ class Transaction {
                                                                PageWindow window) = 0;
   virtual Result<void> SetFlowPackageRenewFlag(std::string_view resource_id, bool auto_renew) = 0;
 
-  // Operator operations (the admin API).
-  // Creates the seed's entities; ids that already exist are left as they
-  // are and counted as skipped. Opening balances are journaled with the
-  // reason "<source>: opening balance" / "<source>: voucher issued".
-  virtual Result<void> ApplySeed(const SeedData& seed, int64_t now_ms, std::string_view source,
-                                 SeedReport* report) = 0;
+  // Credentials: an enabled key, its account and sub-user, in one read.
+  virtual Result<std::optional<CredentialRecord>> FindCredential(std::string_view secret_id) = 0;
+
+  // Operator operations (the admin API, seeds).
+  // Inserts write every field as given (created time and balance included);
+  // the caller journals a balance it opens with.
+  virtual Result<void> InsertAccount(const AccountRecord& account) = 0;
   virtual Result<std::vector<AccountRecord>> ListAccounts() = 0;
   // Writes name, app_id, the flags and the vendor name (not the balance).
   virtual Result<void> UpdateAccount(const AccountRecord& account) = 0;
   virtual Result<std::vector<ApiKeyRecord>> ListApiKeys(std::string_view account_uin) = 0;
   virtual Result<std::optional<ApiKeyRecord>> FindApiKey(std::string_view secret_id) = 0;
+  // account_uin and sub_user_uin are taken from the record.
+  virtual Result<void> InsertApiKey(const ApiKeyRecord& key) = 0;
   virtual Result<void> SetApiKeyEnabled(std::string_view secret_id, bool enabled) = 0;
   virtual Result<void> DeleteApiKey(std::string_view secret_id) = 0;
   // The account's sub-users, each with its keys.
   virtual Result<std::vector<SubUserRecord>> ListSubUsers(std::string_view account_uin) = 0;
+  // Any account's sub-user with that uin (its keys not filled).
+  virtual Result<std::optional<SubUserRecord>> FindSubUser(std::string_view uin) = 0;
+  // The sub-user alone (not its keys).
+  virtual Result<void> InsertSubUser(std::string_view account_uin,
+                                     const SubUserRecord& sub_user) = 0;
+  // Any account's voucher with that id.
+  virtual Result<std::optional<VoucherRecord>> FindVoucherById(std::string_view voucher_id) = 0;
+  // account_uin is taken from the record.
+  virtual Result<void> InsertVoucher(const VoucherRecord& voucher) = 0;
   // Writes name, allowed_actions and payment_allowed.
   virtual Result<void> UpdateSubUser(const SubUserRecord& sub_user) = 0;
   virtual Result<void> SetPrices(const Prices& prices) = 0;
   // The configured regions (empty: the built-in list applies).
   virtual Result<std::vector<std::string>> ListRegions() = 0;
+  // Replaces the configured regions (duplicates kept once).
+  virtual Result<void> SetRegions(const std::vector<std::string>& regions) = 0;
   virtual Result<std::vector<LicenseRecord>> ListLicenses(std::string_view account_uin) = 0;
   virtual Result<std::vector<OrderRecord>> ListOrders(std::string_view account_uin) = 0;
-  // The account's journal (its balance and its vouchers), oldest first.
-  virtual Result<std::vector<JournalEntry>> ListJournal(std::string_view account_uin) = 0;
+  // The journal entries that match, oldest first.
+  virtual Result<std::vector<JournalEntry>> ListJournal(const JournalQuery& query) = 0;
   // How many rows each kind of entity has ("accounts", "devices", ...).
   virtual Result<std::vector<std::pair<std::string, int64_t>>> CountEntities() = 0;
   // Deletes every entity; prices and regions return to their defaults.

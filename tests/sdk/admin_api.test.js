@@ -439,8 +439,8 @@ describe('admin API (server A: admin seed, --admin-token, --test-clock)', () => 
       }
       assert.ok(journal[0].entry_id < journal[1].entry_id);
       assert.deepEqual(journal.map(({ entry_id: _e, at: _a, ...rest }) => rest), [
-        { account_uin: NEWCO.uin, voucher_id: null, delta_fen: 7000, balance_after_fen: 7000, reason: 'admin: opening balance', order_id: null },
-        { account_uin: NEWCO.uin, voucher_id: 'v-adm-newco1', delta_fen: 3000, balance_after_fen: 3000, reason: 'admin: voucher issued', order_id: null },
+        { account_uin: NEWCO.uin, voucher_id: null, delta_fen: 7000, balance_after_fen: 7000, action: 'OpeningBalance', reason: 'admin: opening balance', order_id: null },
+        { account_uin: NEWCO.uin, voucher_id: 'v-adm-newco1', delta_fen: 3000, balance_after_fen: 3000, action: 'VoucherIssued', reason: 'admin: voucher issued', order_id: null },
       ]);
     });
 
@@ -976,7 +976,7 @@ describe('admin API (server A: admin seed, --admin-token, --test-clock)', () => 
       assert.match(r.journal.at, TIME_RE);
       const { at, ...entry } = r.journal;
       assert.deepEqual(entry, {
-        account_uin: UIN.beta, voucher_id: null, delta_fen: 2500, balance_after_fen: 7500, reason: 'admin top-up: wire 42', order_id: null,
+        account_uin: UIN.beta, voucher_id: null, delta_fen: 2500, balance_after_fen: 7500, action: 'TopUp', reason: 'admin top-up: wire 42', order_id: null,
       });
       assert.equal(await h.balanceOf(A.port, K.beta), 7500);
       assert.deepEqual(await get(`/v1/accounts/${UIN.beta}/balance`), { uin: UIN.beta, balance_fen: 7500 });
@@ -1019,7 +1019,7 @@ describe('admin API (server A: admin seed, --admin-token, --test-clock)', () => 
       assert.equal(down.account.balance_fen, 6000);
       const { at: _a1, ...e1 } = down.journal;
       assert.deepEqual(e1, {
-        account_uin: UIN.beta, voucher_id: null, delta_fen: -1500, balance_after_fen: 6000, reason: 'admin adjustment: refund 7', order_id: null,
+        account_uin: UIN.beta, voucher_id: null, delta_fen: -1500, balance_after_fen: 6000, action: 'Adjustment', reason: 'admin adjustment: refund 7', order_id: null,
       });
       const up = h.adminOk(await api('POST', `/v1/accounts/${UIN.beta}/balance/adjust`, { body: { delta_fen: 500, reason: 'goodwill' } }));
       assert.equal(up.account.balance_fen, 6500);
@@ -1100,7 +1100,7 @@ describe('admin API (server A: admin seed, --admin-token, --test-clock)', () => 
       const { entry_id: _e, at, ...last } = journal[journal.length - 1];
       assert.match(at, TIME_RE);
       assert.deepEqual(last, {
-        account_uin: UIN.alpha, voucher_id: generatedId, delta_fen: 5000, balance_after_fen: 5000, reason: 'admin: voucher issued', order_id: null,
+        account_uin: UIN.alpha, voucher_id: generatedId, delta_fen: 5000, balance_after_fen: 5000, action: 'VoucherIssued', reason: 'admin: voucher issued', order_id: null,
       });
       const seen = await h.vouchersOf(A.port, K.alpha);
       assert.deepEqual(Object.keys(seen), [generatedId]);
@@ -1343,7 +1343,7 @@ describe('admin API (server A: admin seed, --admin-token, --test-clock)', () => 
       assert.ok(e.reason.includes(res.ResourceId), `journal reason ${e.reason} names the resource`);
       assert.deepEqual({ ...e, entry_id: 0, reason: '' }, {
         entry_id: 0, at: o.created_at, account_uin: UIN.alpha, voucher_id: null, delta_fen: -fee,
-        balance_after_fen: balanceBefore - fee, reason: '', order_id: o.order_id,
+        balance_after_fen: balanceBefore - fee, action: 'OrderPerLicense', reason: '', order_id: o.order_id,
       });
       assert.equal(await h.balanceOf(A.port, K.alpha), balanceBefore - fee);
 
@@ -1407,7 +1407,7 @@ describe('admin API (server A: admin seed, --admin-token, --test-clock)', () => 
       assert.deepEqual(sorted, union);
       assert.equal(new Set(journal.map((e) => e.entry_id)).size, journal.length, 'entry ids are unique');
       for (const e of journal) {
-        assert.deepEqual(Object.keys(e).sort(), ['account_uin', 'at', 'balance_after_fen', 'delta_fen', 'entry_id', 'order_id', 'reason', 'voucher_id']);
+        assert.deepEqual(Object.keys(e).sort(), ['account_uin', 'action', 'at', 'balance_after_fen', 'delta_fen', 'entry_id', 'order_id', 'reason', 'voucher_id']);
       }
       // The seed's opening balances are there.
       for (const a of SEED.accounts.filter((x) => x.balance_fen > 0)) {

@@ -617,7 +617,7 @@ describe('mnactl against a seeded server', () => {
     assert.equal(topped.account.balance_fen, 3500);
     assert.deepEqual({ ...topped.journal, at: undefined }, {
       at: undefined, account_uin: uin, voucher_id: null, delta_fen: 2500, balance_after_fen: 3500,
-      reason: 'admin top-up: wire 42', order_id: null,
+      action: 'TopUp', reason: 'admin top-up: wire 42', order_id: null,
     });
     assert.match(topped.journal.at, RFC3339_RE);
     const adjusted = fields(ok(await ctl('balance', 'adjust', uin, '-500', '--reason', 'correction')));

@@ -222,6 +222,20 @@ CREATE INDEX hardware_by_vendor ON hardware(vendor_uin, created_ms, hardware_id)
 DROP INDEX flow_packages_by_account;
 CREATE INDEX flow_packages_by_account ON flow_packages(account_uin, created_ms, resource_id);
 )sql",
+      // 7: a journal entry's action is typed; the reason is a note for
+      // people. Entries written before it are classified by their reason
+      // once, here.
+      R"sql(
+ALTER TABLE journal ADD COLUMN action TEXT NOT NULL DEFAULT 'Adjustment';
+UPDATE journal SET action = CASE
+  WHEN reason LIKE '%: opening balance' THEN 'OpeningBalance'
+  WHEN reason LIKE '%: voucher issued' THEN 'VoucherIssued'
+  WHEN reason LIKE 'OrderPerLicense %' THEN 'OrderPerLicense'
+  WHEN reason LIKE 'OrderFlowPackage %' THEN 'OrderFlowPackage'
+  WHEN reason LIKE 'admin top-up: %' THEN 'TopUp'
+  WHEN reason LIKE 'admin: voucher cancelled: %' THEN 'VoucherCancelled'
+  ELSE 'Adjustment' END;
+)sql",
   };
   return steps;
 }

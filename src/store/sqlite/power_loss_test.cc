@@ -30,6 +30,7 @@
 #include <thread>
 
 #include "admin/seed.h"
+#include "admin/seed_apply.h"
 #include "core/clock.h"
 #include "core/random.h"
 #include "mna/flow_package_purchase.h"
@@ -119,20 +120,19 @@ class PowerCut {
     std::filesystem::remove_all(directory_);
     std::filesystem::create_directories(directory_);
     faults_.sync_wal = [this](int fd) { return fs_.SyncFd(fd); };
-    Result<std::unique_ptr<SqliteStore>> opened =
-        SqliteStore::Open({.path = path(),
-                           .checkpoint_interval_ms = 2,
-                           .wal_frames_max = 24,
-                           .faults = &faults_,
-                           .base_vfs = fs_.vfs_name()},
-                          &clock_);
+    Result<std::unique_ptr<SqliteStore>> opened = SqliteStore::Open({.path = path(),
+                                                                     .checkpoint_interval_ms = 2,
+                                                                     .wal_frames_max = 24,
+                                                                     .faults = &faults_,
+                                                                     .base_vfs = fs_.vfs_name()},
+                                                                    &clock_);
     EXPECT_TRUE(opened.has_value()) << opened.error().message;
     if (!opened) return 0;
     std::unique_ptr<SqliteStore> store = std::move(*opened);
     SequenceRandom seed_random(seed_);
     Result<SeedData> seed = admin::ParseSeed(SeedText(), seed_random);
     EXPECT_TRUE(seed.has_value());
-    EXPECT_TRUE(store->ApplySeed(*seed).has_value());
+    EXPECT_TRUE(admin::ApplySeed(*store, *seed, clock_.NowUnixMillis()).has_value());
     uint64_t before = fs_.operations();
     if (cut_at > 0) fs_.CutAtOperation(before + cut_at, mode_);
 
@@ -190,8 +190,12 @@ class PowerCut {
         std::string device = poor ? "mna-r" + std::to_string(random() % kPoorDevices)
                                   : "mna-d" + std::to_string(random() % kDevices);
         mna::LicensePurchase purchase{
-            Root(account), device, mna::LicenseTarget::kDevice, /*roll_back=*/poor,
-            billing::VoucherChoice{.auto_voucher = !poor && random() % 2 == 0}, kNowMillis};
+            Root(account),
+            device,
+            mna::LicenseTarget::kDevice,
+            /*roll_back=*/poor,
+            billing::VoucherChoice{.auto_voucher = !poor && random() % 2 == 0},
+            kNowMillis};
         Result<mna::LicensePurchased> result =
             Run<mna::LicensePurchased>(store, [&](Transaction& transaction) {
               return mna::OrderPerLicense(transaction, purchase, random_);
@@ -224,24 +228,24 @@ class PowerCut {
       } else {
         std::string account = random() % 2 == 0 ? "100" : "200";
         int64_t amount = 1 + static_cast<int64_t>(random() % 1000);
-        std::string reason =
-            "admin top-up: cut " + std::to_string(seed_) + " thread " + std::to_string(thread) +
-            " #" + std::to_string(i);
-        Result<int64_t> result = Run<int64_t>(store, [&](Transaction& transaction) -> Result<int64_t> {
-          Result<std::optional<AccountRecord>> found = transaction.FindAccount(account);
-          if (!found) return tl::unexpected(found.error());
-          int64_t after = (*found)->balance_fen + amount;
-          if (Result<void> set = transaction.SetAccountBalance(account, after); !set)
-            return tl::unexpected(set.error());
-          JournalEntry entry{.at_unix_millis = kNowMillis,
-                             .account_uin = account,
-                             .delta_fen = amount,
-                             .balance_after_fen = after,
-                             .reason = reason};
-          if (Result<void> appended = transaction.AppendJournal(entry); !appended)
-            return tl::unexpected(appended.error());
-          return after;
-        });
+        std::string reason = "admin top-up: cut " + std::to_string(seed_) + " thread " +
+                             std::to_string(thread) + " #" + std::to_string(i);
+        Result<int64_t> result =
+            Run<int64_t>(store, [&](Transaction& transaction) -> Result<int64_t> {
+              Result<std::optional<AccountRecord>> found = transaction.FindAccount(account);
+              if (!found) return tl::unexpected(found.error());
+              int64_t after = (*found)->balance_fen + amount;
+              if (Result<void> set = transaction.SetAccountBalance(account, after); !set)
+                return tl::unexpected(set.error());
+              JournalEntry entry{.at_unix_millis = kNowMillis,
+                                 .account_uin = account,
+                                 .delta_fen = amount,
+                                 .balance_after_fen = after,
+                                 .reason = reason};
+              if (Result<void> appended = transaction.AppendJournal(entry); !appended)
+                return tl::unexpected(appended.error());
+              return after;
+            });
         Confirm({.kind = Kind::kTopUp,
                  .account = account,
                  .target = reason,
@@ -287,7 +291,8 @@ class PowerCut {
         licenses[license.resource_id] = license;
       for (FlowPackageRecord& package : Must(transaction.ListFlowPackages(uin)))
         packages[package.resource_id] = package;
-      for (JournalEntry& entry : Must(transaction.ListJournal(uin))) journal.push_back(entry);
+      for (JournalEntry& entry : Must(transaction.ListJournal({.account_uin = uin})))
+        journal.push_back(entry);
       for (VoucherRecord& voucher : Must(transaction.ListVouchers(uin)))
         vouchers[voucher.voucher_id] = voucher;
     }
@@ -324,7 +329,8 @@ class PowerCut {
         voucher_from_journal[*entry.voucher_id] += entry.delta_fen;
       } else {
         from_journal[entry.account_uin] += entry.delta_fen;
-        if (entry.reason.starts_with("admin top-up: ")) from_orders[entry.account_uin] += entry.delta_fen;
+        if (entry.reason.starts_with("admin top-up: "))
+          from_orders[entry.account_uin] += entry.delta_fen;
       }
     }
     for (const auto& [id, order] : orders) {
@@ -349,8 +355,8 @@ class PowerCut {
     }
     for (const auto& [uin, balance] : balances) {
       if (balance != from_orders[uin])
-        Fail("account " + uin + ": balance " + std::to_string(balance) + ", opening + top-ups - orders " +
-             std::to_string(from_orders[uin]));
+        Fail("account " + uin + ": balance " + std::to_string(balance) +
+             ", opening + top-ups - orders " + std::to_string(from_orders[uin]));
       if (balance != from_journal[uin])
         Fail("account " + uin + ": balance " + std::to_string(balance) + ", journal " +
              std::to_string(from_journal[uin]));

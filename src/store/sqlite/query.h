@@ -14,12 +14,6 @@
 
 namespace mnad::store::sqlite {
 
-#define MNAD_TRY(expression)                                              \
-  do {                                                                    \
-    auto mnad_try_result = (expression);                                  \
-    if (!mnad_try_result) return tl::unexpected(mnad_try_result.error()); \
-  } while (false)
-
 // Storage failures inside a purchase are transaction failures for the
 // caller (precedence 11 of order-per-license.md).
 template <typename T>

@@ -6,201 +6,121 @@
 #include "store/sqlite/sqlite_transaction.h"
 
 namespace mnad::store::sqlite {
-namespace {
-
-// True when a row with that key exists (the statement takes one text key).
-Result<bool> Exists(Connection& db, std::string_view sql, std::string_view key) {
-  Result<Statement> statement = db.Prepare(sql);
-  if (!statement) return tl::unexpected(statement.error());
-  statement->Bind(1, key);
-  return statement->Step();
+Result<std::optional<CredentialRecord>> SqliteTransaction::FindCredential(
+    std::string_view secret_id) {
+  return QueryOne<CredentialRecord>(
+      connection_,
+      "SELECT k.secret_key, a.uin, a.app_id, a.suspended, s.uin, s.allowed_actions, "
+      "s.payment_allowed FROM api_keys k JOIN accounts a ON a.uin = k.account_uin "
+      "LEFT JOIN sub_users s ON s.uin = k.sub_user_uin WHERE k.secret_id = ?1 AND k.enabled = 1",
+      {secret_id}, [](const Statement& row) {
+        CredentialRecord record;
+        record.secret_key = row.Text(0);
+        record.principal.account_uin = row.Text(1);
+        record.principal.app_id = row.Int(2);
+        record.principal.account_suspended = row.Int(3) != 0;
+        if (!row.IsNull(4)) {
+          record.principal.sub_user_uin = row.Text(4);
+          record.principal.allowed_actions = SplitLines(row.Text(5));
+          record.principal.payment_allowed = row.Int(6) != 0;
+        }
+        return record;
+      });
 }
 
-Result<void> ApplySeedAccount(Connection& db, const SeedAccount& seed, int64_t now_ms,
-                              std::string_view source, SeedReport* report) {
-  const AccountRecord& account = seed.account;
-  Result<bool> account_exists = Exists(db, "SELECT 1 FROM accounts WHERE uin=?1", account.uin);
-  if (!account_exists) return tl::unexpected(account_exists.error());
-  if (*account_exists) {
-    ++report->accounts.skipped;
-  } else {
-    ++report->accounts.created;
-    Result<Statement> insert = db.Prepare(
-        "INSERT INTO accounts(uin, app_id, name, identity_verified, service_authorized, suspended, "
-        "vendor_name, balance_fen, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-    if (!insert) return tl::unexpected(insert.error());
-    MNAD_TRY(insert->Bind(1, account.uin)
-                 .Bind(2, account.app_id)
-                 .Bind(3, account.name)
-                 .Bind(4, int64_t{account.identity_verified})
-                 .Bind(5, int64_t{account.service_authorized})
-                 .Bind(6, int64_t{account.suspended})
-                 .BindOptional(7, account.vendor_name)
-                 .Bind(8, account.balance_fen)
-                 .Bind(9, now_ms)
-                 .Run());
-    // The opening balance is a change of balance like any other: journaled.
-    if (account.balance_fen != 0) {
-      Result<Statement> journal = db.Prepare(
-          "INSERT INTO journal(at_ms, account_uin, voucher_id, delta_fen, balance_after_fen, "
-          "reason, "
-          "order_id) VALUES (?1, ?2, NULL, ?3, ?3, ?4, NULL)");
-      if (!journal) return tl::unexpected(journal.error());
-      MNAD_TRY(journal->Bind(1, now_ms)
-                   .Bind(2, account.uin)
-                   .Bind(3, account.balance_fen)
-                   .Bind(4, std::string(source) + ": opening balance")
-                   .Run());
-    }
-  }
-
-  auto insert_key = [&](const ApiKeyRecord& key,
-                        const std::optional<std::string>& sub_user_uin) -> Result<void> {
-    Result<bool> exists = Exists(db, "SELECT 1 FROM api_keys WHERE secret_id=?1", key.secret_id);
-    if (!exists) return tl::unexpected(exists.error());
-    if (*exists) {
-      ++report->keys.skipped;
-      return {};
-    }
-    ++report->keys.created;
-    Result<Statement> insert = db.Prepare(
-        "INSERT INTO api_keys(secret_id, secret_key, account_uin, sub_user_uin, enabled, "
-        "created_ms) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-    if (!insert) return tl::unexpected(insert.error());
-    return insert->Bind(1, key.secret_id)
-        .Bind(2, key.secret_key)
-        .Bind(3, account.uin)
-        .BindOptional(4, sub_user_uin)
-        .Bind(5, int64_t{key.enabled})
-        .Bind(6, now_ms)
-        .Run();
-  };
-
-  for (const ApiKeyRecord& key : seed.keys) MNAD_TRY(insert_key(key, std::nullopt));
-
-  for (const SubUserRecord& sub_user : seed.sub_users) {
-    Result<bool> exists = Exists(db, "SELECT 1 FROM sub_users WHERE uin=?1", sub_user.uin);
-    if (!exists) return tl::unexpected(exists.error());
-    if (*exists) {
-      ++report->sub_users.skipped;
-    } else {
-      ++report->sub_users.created;
-      Result<Statement> insert = db.Prepare(
-          "INSERT INTO sub_users(uin, account_uin, name, allowed_actions, payment_allowed) "
-          "VALUES (?1, ?2, ?3, ?4, ?5)");
-      if (!insert) return tl::unexpected(insert.error());
-      MNAD_TRY(insert->Bind(1, sub_user.uin)
-                   .Bind(2, account.uin)
-                   .Bind(3, sub_user.name)
-                   .Bind(4, JoinLines(sub_user.allowed_actions))
-                   .Bind(5, int64_t{sub_user.payment_allowed})
-                   .Run());
-    }
-    for (const ApiKeyRecord& key : sub_user.keys) MNAD_TRY(insert_key(key, sub_user.uin));
-  }
-
-  for (const VoucherRecord& voucher : seed.vouchers) {
-    Result<bool> exists =
-        Exists(db, "SELECT 1 FROM vouchers WHERE voucher_id=?1", voucher.voucher_id);
-    if (!exists) return tl::unexpected(exists.error());
-    if (*exists) {
-      ++report->vouchers.skipped;
-      continue;
-    }
-    ++report->vouchers.created;
-    Result<Statement> insert = db.Prepare(
-        "INSERT INTO vouchers(voucher_id, account_uin, cash, nominal_fen, balance_fen, "
-        "threshold_fen, "
-        "begin_unix, end_unix, products, status, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-        "?8, ?9, "
-        "?10, ?11)");
-    if (!insert) return tl::unexpected(insert.error());
-    MNAD_TRY(insert->Bind(1, voucher.voucher_id)
-                 .Bind(2, account.uin)
-                 .Bind(3, int64_t{voucher.cash})
-                 .Bind(4, voucher.nominal_fen)
-                 .Bind(5, voucher.balance_fen)
-                 .Bind(6, voucher.threshold_fen)
-                 .Bind(7, voucher.begin_unix)
-                 .Bind(8, voucher.end_unix)
-                 .Bind(9, JoinLines(voucher.products))
-                 .Bind(10, voucher.status)
-                 .Bind(11, now_ms)
-                 .Run());
-    Result<Statement> journal = db.Prepare(
-        "INSERT INTO journal(at_ms, account_uin, voucher_id, delta_fen, balance_after_fen, reason, "
-        "order_id) VALUES (?1, ?2, ?3, ?4, ?4, ?5, NULL)");
-    if (!journal) return tl::unexpected(journal.error());
-    MNAD_TRY(journal->Bind(1, now_ms)
-                 .Bind(2, account.uin)
-                 .Bind(3, voucher.voucher_id)
-                 .Bind(4, voucher.balance_fen)
-                 .Bind(5, std::string(source) + ": voucher issued")
-                 .Run());
-  }
-
-  // Devices and hardware go through the same statements as the actions'.
-  SqliteTransaction transaction(db, nullptr);
-  for (DeviceRecord device : seed.devices) {
-    Result<bool> exists = Exists(db, "SELECT 1 FROM devices WHERE device_id=?1", device.device_id);
-    if (!exists) return tl::unexpected(exists.error());
-    if (!*exists) {
-      // A device seeded without an id is identified by its name, so that
-      // re-applying the seed does not create it again.
-      Result<std::optional<DeviceRecord>> named =
-          transaction.FindDeviceByName(account.uin, device.name);
-      if (!named) return tl::unexpected(named.error());
-      exists = named->has_value();
-    }
-    if (*exists) {
-      ++report->devices.skipped;
-      continue;
-    }
-    ++report->devices.created;
-    device.account_uin = account.uin;
-    device.created_unix_millis = now_ms;
-    MNAD_TRY(transaction.InsertDevice(device));
-  }
-
-  for (HardwareRecord hardware : seed.hardware) {
-    Result<bool> exists =
-        Exists(db, "SELECT 1 FROM hardware WHERE hardware_id=?1", hardware.hardware_id);
-    if (!exists) return tl::unexpected(exists.error());
-    if (!*exists) {
-      Result<std::optional<HardwareRecord>> found =
-          transaction.FindHardwareBySn(account.uin, hardware.sn);
-      if (!found) return tl::unexpected(found.error());
-      exists = found->has_value();
-    }
-    if (*exists) {
-      ++report->hardware.skipped;
-      continue;
-    }
-    ++report->hardware.created;
-    hardware.vendor_uin = account.uin;
-    hardware.created_unix_millis = now_ms;
-    MNAD_TRY(transaction.InsertHardware(hardware));
-  }
-  return {};
+Result<void> SqliteTransaction::InsertAccount(const AccountRecord& account) {
+  Result<Statement> insert = PrepareWrite(
+      "INSERT INTO accounts(uin, app_id, name, identity_verified, service_authorized, suspended, "
+      "vendor_name, balance_fen, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  if (!insert) return tl::unexpected(insert.error());
+  return AsTransactionError(insert->Bind(1, account.uin)
+                                .Bind(2, account.app_id)
+                                .Bind(3, account.name)
+                                .Bind(4, int64_t{account.identity_verified})
+                                .Bind(5, int64_t{account.service_authorized})
+                                .Bind(6, int64_t{account.suspended})
+                                .BindOptional(7, account.vendor_name)
+                                .Bind(8, account.balance_fen)
+                                .Bind(9, account.created_unix_millis)
+                                .Run());
 }
 
-}  // namespace
+Result<void> SqliteTransaction::InsertApiKey(const ApiKeyRecord& key) {
+  Result<Statement> insert = PrepareWrite(
+      "INSERT INTO api_keys(secret_id, secret_key, account_uin, sub_user_uin, enabled, "
+      "created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  if (!insert) return tl::unexpected(insert.error());
+  return AsTransactionError(insert->Bind(1, key.secret_id)
+                                .Bind(2, key.secret_key)
+                                .Bind(3, key.account_uin)
+                                .BindOptional(4, key.sub_user_uin)
+                                .Bind(5, int64_t{key.enabled})
+                                .Bind(6, key.created_unix_millis)
+                                .Run());
+}
 
-Result<void> SqliteTransaction::ApplySeed(const SeedData& seed, int64_t now_ms,
-                                          std::string_view source, SeedReport* report) {
-  Connection& db = connection_;
-  if (seed.regions) {
-    MNAD_TRY(db.Exec("DELETE FROM regions"));
-    for (const std::string& region : *seed.regions) {
-      Result<Statement> insert = db.Prepare("INSERT OR IGNORE INTO regions(region) VALUES (?1)");
-      if (!insert) return tl::unexpected(insert.error());
-      MNAD_TRY(insert->Bind(1, region).Run());
-    }
-  }
-  if (seed.prices) MNAD_TRY(SetPrices(*seed.prices));
-  for (const SeedAccount& account : seed.accounts) {
-    MNAD_TRY(ApplySeedAccount(db, account, now_ms, source, report));
+Result<std::optional<SubUserRecord>> SqliteTransaction::FindSubUser(std::string_view uin) {
+  return QueryOne<SubUserRecord>(
+      connection_, "SELECT uin, name, allowed_actions, payment_allowed FROM sub_users WHERE uin=?1",
+      {uin}, [](const Statement& row) {
+        SubUserRecord sub_user;
+        sub_user.uin = row.Text(0);
+        sub_user.name = row.Text(1);
+        sub_user.allowed_actions = SplitLines(row.Text(2));
+        sub_user.payment_allowed = row.Int(3) != 0;
+        return sub_user;
+      });
+}
+
+Result<void> SqliteTransaction::InsertSubUser(std::string_view account_uin,
+                                              const SubUserRecord& sub_user) {
+  Result<Statement> insert = PrepareWrite(
+      "INSERT INTO sub_users(uin, account_uin, name, allowed_actions, payment_allowed) "
+      "VALUES (?1, ?2, ?3, ?4, ?5)");
+  if (!insert) return tl::unexpected(insert.error());
+  return AsTransactionError(insert->Bind(1, sub_user.uin)
+                                .Bind(2, account_uin)
+                                .Bind(3, sub_user.name)
+                                .Bind(4, JoinLines(sub_user.allowed_actions))
+                                .Bind(5, int64_t{sub_user.payment_allowed})
+                                .Run());
+}
+
+Result<std::optional<VoucherRecord>> SqliteTransaction::FindVoucherById(
+    std::string_view voucher_id) {
+  return QueryOne<VoucherRecord>(
+      connection_, std::string("SELECT ") + kVoucherColumns + " FROM vouchers WHERE voucher_id=?1",
+      {voucher_id}, ReadVoucher);
+}
+
+Result<void> SqliteTransaction::InsertVoucher(const VoucherRecord& voucher) {
+  Result<Statement> insert = PrepareWrite(
+      "INSERT INTO vouchers(voucher_id, account_uin, cash, nominal_fen, balance_fen, "
+      "threshold_fen, begin_unix, end_unix, products, status, created_ms) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+  if (!insert) return tl::unexpected(insert.error());
+  return AsTransactionError(insert->Bind(1, voucher.voucher_id)
+                                .Bind(2, voucher.account_uin)
+                                .Bind(3, int64_t{voucher.cash})
+                                .Bind(4, voucher.nominal_fen)
+                                .Bind(5, voucher.balance_fen)
+                                .Bind(6, voucher.threshold_fen)
+                                .Bind(7, voucher.begin_unix)
+                                .Bind(8, voucher.end_unix)
+                                .Bind(9, JoinLines(voucher.products))
+                                .Bind(10, voucher.status)
+                                .Bind(11, voucher.created_unix_millis)
+                                .Run());
+}
+
+Result<void> SqliteTransaction::SetRegions(const std::vector<std::string>& regions) {
+  Result<Statement> clear = PrepareWrite("DELETE FROM regions");
+  if (!clear) return tl::unexpected(clear.error());
+  MNAD_TRY(AsTransactionError(clear->Run()));
+  for (const std::string& region : regions) {
+    Result<Statement> insert = PrepareWrite("INSERT OR IGNORE INTO regions(region) VALUES (?1)");
+    if (!insert) return tl::unexpected(insert.error());
+    MNAD_TRY(AsTransactionError(insert->Bind(1, region).Run()));
   }
   return {};
 }
@@ -354,11 +274,23 @@ Result<std::vector<OrderRecord>> SqliteTransaction::ListOrders(std::string_view 
       });
 }
 
-Result<std::vector<JournalEntry>> SqliteTransaction::ListJournal(std::string_view account_uin) {
-  return QueryAll<JournalEntry>(connection_,
-                                std::string("SELECT ") + kJournalColumns +
-                                    " FROM journal WHERE account_uin=?1 ORDER BY entry_id",
-                                {account_uin}, ReadJournalEntry);
+Result<std::vector<JournalEntry>> SqliteTransaction::ListJournal(const JournalQuery& query) {
+  // Only the filters that are set appear in the SQL, so that a voucher's
+  // entries are read through journal_by_voucher.
+  std::string sql = std::string("SELECT ") + kJournalColumns + " FROM journal WHERE 1";
+  if (query.account_uin) sql += " AND account_uin=?1";
+  if (query.voucher_id) sql += " AND voucher_id=?2";
+  Result<Statement> statement = AsTransactionError(connection_.Prepare(sql + " ORDER BY entry_id"));
+  if (!statement) return tl::unexpected(statement.error());
+  if (query.account_uin) statement->Bind(1, *query.account_uin);
+  if (query.voucher_id) statement->Bind(2, *query.voucher_id);
+  std::vector<JournalEntry> entries;
+  while (true) {
+    Result<bool> row = AsTransactionError(statement->Step());
+    if (!row) return tl::unexpected(row.error());
+    if (!*row) return entries;
+    entries.push_back(ReadJournalEntry(*statement));
+  }
 }
 
 Result<std::vector<std::pair<std::string, int64_t>>> SqliteTransaction::CountEntities() {

@@ -306,9 +306,9 @@ void SqliteStore::SyncWal(int wal_fd) {
   bool inject_failure =
       faults != nullptr && faults->fail_syncs.load() > 0 && faults->fail_syncs.fetch_sub(1) > 0;
   int64_t started = clock_->MonotonicNanos();
-  bool synced = !inject_failure && (faults != nullptr && faults->sync_wal
-                                        ? faults->sync_wal(wal_fd)
-                                        : ::fdatasync(wal_fd)) == 0;
+  bool synced =
+      !inject_failure &&
+      (faults != nullptr && faults->sync_wal ? faults->sync_wal(wal_fd) : ::fdatasync(wal_fd)) == 0;
   if (synced) {
     sync_seconds_.Observe(static_cast<double>(clock_->MonotonicNanos() - started) / 1e9);
     std::lock_guard lock(queue_mutex_);
@@ -361,9 +361,8 @@ Result<SqliteStore::ReadLease> SqliteStore::Read() {
     }
   }
   if (reader.connection == nullptr) {
-    Result<std::unique_ptr<Connection>> opened =
-        Connection::Open(options_.path, /*create=*/false, options_.reader_cache_kib,
-                         options_.base_vfs);
+    Result<std::unique_ptr<Connection>> opened = Connection::Open(
+        options_.path, /*create=*/false, options_.reader_cache_kib, options_.base_vfs);
     if (!opened) return tl::unexpected(opened.error());
     MNAD_TRY((*opened)->Exec("PRAGMA query_only=1"));
     reader.connection = std::move(*opened);
@@ -383,112 +382,6 @@ Result<SqliteStore::ReadLease> SqliteStore::Read() {
   return ReadLease(this, std::move(reader));
 }
 
-Result<SeedReport> SqliteStore::ApplySeed(const SeedData& seed) {
-  SeedReport report;
-  std::optional<Error> error;
-  std::promise<Result<void>> durable;
-  int64_t now_ms = clock_->NowUnixMillis();
-  Submit(WriteCommand{
-      .run =
-          [&](Transaction& transaction) {
-            report = SeedReport();
-            error.reset();
-            Result<void> applied = transaction.ApplySeed(seed, now_ms, "seed", &report);
-            if (!applied) error = applied.error();
-            return applied.has_value();
-          },
-      .done = [&durable](Result<void> result) { durable.set_value(std::move(result)); }});
-  Result<void> result = durable.get_future().get();
-  if (!result) return tl::unexpected(result.error());
-  if (error) return tl::unexpected(*error);
-  return report;
-}
-
-Result<std::vector<std::string>> SqliteStore::Regions() {
-  Result<ReadLease> db = Read();
-  if (!db) return tl::unexpected(db.error());
-  Result<Statement> query = (*db)->Prepare("SELECT region FROM regions ORDER BY region");
-  if (!query) return tl::unexpected(query.error());
-  std::vector<std::string> regions;
-  while (true) {
-    Result<bool> row = query->Step();
-    if (!row) return tl::unexpected(row.error());
-    if (!*row) return regions;
-    regions.push_back(query->Text(0));
-  }
-}
-
-Result<std::optional<CredentialRecord>> SqliteStore::FindCredential(std::string_view secret_id) {
-  Result<ReadLease> db = Read();
-  if (!db) return tl::unexpected(db.error());
-  Result<Statement> query = (*db)->Prepare(
-      "SELECT k.secret_key, a.uin, a.app_id, a.suspended, s.uin, s.allowed_actions, "
-      "s.payment_allowed FROM api_keys k JOIN accounts a ON a.uin = k.account_uin "
-      "LEFT JOIN sub_users s ON s.uin = k.sub_user_uin WHERE k.secret_id = ?1 AND k.enabled = 1");
-  if (!query) return tl::unexpected(query.error());
-  query->Bind(1, secret_id);
-  Result<bool> row = query->Step();
-  if (!row) return tl::unexpected(row.error());
-  if (!*row) return std::nullopt;
-  CredentialRecord record;
-  record.secret_key = query->Text(0);
-  record.principal.account_uin = query->Text(1);
-  record.principal.app_id = query->Int(2);
-  record.principal.account_suspended = query->Int(3) != 0;
-  if (!query->IsNull(4)) {
-    record.principal.sub_user_uin = query->Text(4);
-    record.principal.allowed_actions = SplitLines(query->Text(5));
-    record.principal.payment_allowed = query->Int(6) != 0;
-  }
-  return record;
-}
-
-Result<std::optional<AccountRecord>> SqliteStore::FindAccount(std::string_view uin) {
-  Result<ReadLease> db = Read();
-  if (!db) return tl::unexpected(db.error());
-  return SqliteTransaction(**db, nullptr).FindAccount(uin);
-}
-
-Result<std::optional<DeviceRecord>> SqliteStore::FindDevice(std::string_view account_uin,
-                                                            std::string_view device_id) {
-  Result<ReadLease> db = Read();
-  if (!db) return tl::unexpected(db.error());
-  return SqliteTransaction(**db, nullptr).FindDevice(account_uin, device_id);
-}
-
-Result<std::vector<VoucherRecord>> SqliteStore::ListVouchers(std::string_view account_uin) {
-  Result<ReadLease> db = Read();
-  if (!db) return tl::unexpected(db.error());
-  return SqliteTransaction(**db, nullptr).ListVouchers(account_uin);
-}
-
-namespace {
-
-Result<std::vector<JournalEntry>> QueryJournal(Connection& db, const std::string& where,
-                                               std::initializer_list<std::string_view> keys) {
-  Result<Statement> query = db.Prepare(std::string("SELECT ") + kJournalColumns + " FROM journal " +
-                                       where + " ORDER BY entry_id");
-  if (!query) return tl::unexpected(query.error());
-  int index = 1;
-  for (std::string_view key : keys) query->Bind(index++, key);
-  std::vector<JournalEntry> entries;
-  while (true) {
-    Result<bool> row = query->Step();
-    if (!row) return tl::unexpected(row.error());
-    if (!*row) return entries;
-    entries.push_back(ReadJournalEntry(*query));
-  }
-}
-
-}  // namespace
-
-Result<std::vector<JournalEntry>> SqliteStore::VoucherJournal(std::string_view account_uin,
-                                                              std::string_view voucher_id) {
-  Result<ReadLease> db = Read();
-  if (!db) return tl::unexpected(db.error());
-  return QueryJournal(**db, "WHERE account_uin=?1 AND voucher_id=?2", {account_uin, voucher_id});
-}
-
 Result<void> SqliteStore::ReadSnapshot(const std::function<Result<void>(Transaction&)>& body) {
   Result<ReadLease> db = Read();
   if (!db) return tl::unexpected(db.error());
@@ -496,12 +389,6 @@ Result<void> SqliteStore::ReadSnapshot(const std::function<Result<void>(Transact
   // commit.
   SqliteTransaction snapshot(**db, nullptr);
   return body(snapshot);
-}
-
-Result<std::vector<JournalEntry>> SqliteStore::Journal() {
-  Result<ReadLease> db = Read();
-  if (!db) return tl::unexpected(db.error());
-  return QueryJournal(**db, "", {});
 }
 
 }  // namespace mnad::store::sqlite

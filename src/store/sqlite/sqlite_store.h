@@ -78,16 +78,6 @@ class SqliteStore final : public Store {
   // Drains the queue, then stops the writer.
   ~SqliteStore() override;
 
-  Result<SeedReport> ApplySeed(const SeedData& seed) override;
-  Result<std::vector<std::string>> Regions() override;
-  Result<std::optional<CredentialRecord>> FindCredential(std::string_view secret_id) override;
-  Result<std::optional<AccountRecord>> FindAccount(std::string_view uin) override;
-  Result<std::optional<DeviceRecord>> FindDevice(std::string_view account_uin,
-                                                 std::string_view device_id) override;
-  Result<std::vector<VoucherRecord>> ListVouchers(std::string_view account_uin) override;
-  Result<std::vector<JournalEntry>> VoucherJournal(std::string_view account_uin,
-                                                   std::string_view voucher_id) override;
-  Result<std::vector<JournalEntry>> Journal() override;
   Result<void> ReadSnapshot(const std::function<Result<void>(Transaction&)>& body) override;
   void Submit(WriteCommand command) override;
 

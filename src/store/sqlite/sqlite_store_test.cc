@@ -14,7 +14,9 @@
 #include <thread>
 
 #include "admin/seed.h"
+#include "admin/seed_apply.h"
 #include "core/test_directory.h"
+#include "mna/action_support.h"
 
 namespace mnad::store::sqlite {
 namespace {
@@ -38,6 +40,9 @@ class SqliteStoreTest : public ::testing::Test {
     ASSERT_TRUE(opened.has_value()) << opened.error().message;
     store_ = std::move(*opened);
   }
+  Result<SeedReport> Seed(const SeedData& seed) {
+    return admin::ApplySeed(*store_, seed, clock_.NowUnixMillis());
+  }
   SeedData Parse(std::string_view text) {
     Result<SeedData> seed = admin::ParseSeed(text, random_);
     EXPECT_TRUE(seed.has_value()) << seed.error().message;
@@ -51,13 +56,13 @@ class SqliteStoreTest : public ::testing::Test {
 };
 
 TEST_F(SqliteStoreTest, SeedIsIdempotentAcrossRestarts) {
-  Result<SeedReport> first = store_->ApplySeed(Parse(kSeed));
+  Result<SeedReport> first = Seed(Parse(kSeed));
   ASSERT_TRUE(first.has_value()) << first.error().message;
   EXPECT_EQ(first->accounts.created, 2);
   EXPECT_EQ(first->keys.created, 3);
   EXPECT_EQ(first->devices.created, 2);
   Reopen();
-  Result<SeedReport> second = store_->ApplySeed(Parse(kSeed));  // fresh random ids for named-only
+  Result<SeedReport> second = Seed(Parse(kSeed));  // fresh random ids for named-only
   ASSERT_TRUE(second.has_value()) << second.error().message;
   EXPECT_EQ(second->accounts.created, 0);
   EXPECT_EQ(second->accounts.skipped, 2);
@@ -68,7 +73,7 @@ TEST_F(SqliteStoreTest, SeedIsIdempotentAcrossRestarts) {
 }
 
 TEST_F(SqliteStoreTest, CredentialsResolveToRootAndSubUserPrincipals) {
-  ASSERT_TRUE(store_->ApplySeed(Parse(kSeed)).has_value());
+  ASSERT_TRUE(Seed(Parse(kSeed)).has_value());
   Result<std::optional<CredentialRecord>> root = store_->FindCredential("AKIDroot");
   ASSERT_TRUE(root.has_value() && root->has_value());
   EXPECT_EQ((*root)->secret_key, "root-secret");
@@ -92,7 +97,7 @@ TEST_F(SqliteStoreTest, CredentialsResolveToRootAndSubUserPrincipals) {
 }
 
 TEST_F(SqliteStoreTest, DevicesAreVisibleOnlyToTheirAccount) {
-  ASSERT_TRUE(store_->ApplySeed(Parse(kSeed)).has_value());
+  ASSERT_TRUE(Seed(Parse(kSeed)).has_value());
   Result<std::optional<DeviceRecord>> own = store_->FindDevice("100", "mna-a");
   ASSERT_TRUE(own.has_value() && own->has_value());
   EXPECT_EQ((*own)->name, "car");
@@ -105,14 +110,14 @@ TEST_F(SqliteStoreTest, DevicesAreVisibleOnlyToTheirAccount) {
 TEST_F(SqliteStoreTest, ADevicePageReadsItsWindowOfTheMatchingDevicesInOrder) {
   std::string devices;
   for (int i = 0; i < 25; ++i) {
-    devices += fmt::format(R"({}{{"device_id":"mna-p{:02}","name":"{}-{}"}})", i == 0 ? "" : ",",
-                           i, i % 2 == 0 ? "even" : "odd", i);
+    devices += fmt::format(R"({}{{"device_id":"mna-p{:02}","name":"{}-{}"}})", i == 0 ? "" : ",", i,
+                           i % 2 == 0 ? "even" : "odd", i);
   }
   std::string seed = fmt::format(R"({{"version":1,"accounts":[
     {{"uin":"300","app_id":1,"name":"pager","devices":[{}]}},
     {{"uin":"301","app_id":2,"name":"other","devices":[{{"device_id":"mna-zz","name":"even-99"}}]}}]}})",
                                  devices);
-  ASSERT_TRUE(store_->ApplySeed(Parse(seed)).has_value());
+  ASSERT_TRUE(Seed(Parse(seed)).has_value());
   auto page = [&](const DeviceQuery& query, PageWindow window) {
     Page<DeviceRecord> out;
     Result<void> read = store_->ReadSnapshot([&](Transaction& transaction) -> Result<void> {
@@ -142,7 +147,7 @@ TEST_F(SqliteStoreTest, ADevicePageReadsItsWindowOfTheMatchingDevicesInOrder) {
 }
 
 TEST_F(SqliteStoreTest, AccountsRegionsAndBalancePersist) {
-  ASSERT_TRUE(store_->ApplySeed(Parse(kSeed)).has_value());
+  ASSERT_TRUE(Seed(Parse(kSeed)).has_value());
   Reopen();
   Result<std::optional<AccountRecord>> account = store_->FindAccount("100");
   ASSERT_TRUE(account.has_value() && account->has_value());
@@ -153,9 +158,8 @@ TEST_F(SqliteStoreTest, AccountsRegionsAndBalancePersist) {
   EXPECT_EQ(*regions, std::vector<std::string>{"ap-guangzhou"});
 }
 
-TEST_F(SqliteStoreTest, DeletingADeviceReleasesTheHardwareItCameFrom) {
-  ASSERT_TRUE(store_
-                  ->ApplySeed(Parse(R"({"version":1,"accounts":[{"uin":"300","app_id":3,"name":"v",
+TEST_F(SqliteStoreTest, RemovingADeviceReleasesTheHardwareItCameFrom) {
+  ASSERT_TRUE(Seed(Parse(R"({"version":1,"accounts":[{"uin":"300","app_id":3,"name":"v",
       "vendor":{"name":"rc"},"hardware":[{"hardware_id":"cpe-1","sn":"S1","license_charging_mode":1}]},
       {"uin":"100","app_id":1,"name":"t"}]})"))
                   .has_value());
@@ -178,8 +182,9 @@ TEST_F(SqliteStoreTest, DeletingADeviceReleasesTheHardwareItCameFrom) {
                 hardware.activated_by_uin = "100";
                 return transaction.UpdateHardware(hardware);
               }).has_value());
-  ASSERT_TRUE(
-      run([](Transaction& transaction) { return transaction.DeleteDevice("mna-x"); }).has_value());
+  ASSERT_TRUE(run([](Transaction& transaction) {
+                return mna::RemoveDevice(transaction, "mna-x");
+              }).has_value());
   std::optional<HardwareRecord> released;
   ASSERT_TRUE(store_
                   ->ReadSnapshot([&](Transaction& transaction) -> Result<void> {
@@ -192,7 +197,7 @@ TEST_F(SqliteStoreTest, DeletingADeviceReleasesTheHardwareItCameFrom) {
 }
 
 TEST_F(SqliteStoreTest, ReadSnapshotsRefuseWrites) {
-  ASSERT_TRUE(store_->ApplySeed(Parse(kSeed)).has_value());
+  ASSERT_TRUE(Seed(Parse(kSeed)).has_value());
   Result<void> write = store_->ReadSnapshot(
       [](Transaction& transaction) { return transaction.SetAccountBalance("100", 1); });
   ASSERT_FALSE(write.has_value());
@@ -207,7 +212,7 @@ TEST_F(SqliteStoreTest, AFailingSeedChangesNothing) {
   voucher.voucher_id = "v-bad";
   voucher.status = "bogus";
   seed.accounts[1].vouchers.push_back(voucher);
-  Result<SeedReport> report = store_->ApplySeed(seed);
+  Result<SeedReport> report = Seed(seed);
   ASSERT_FALSE(report.has_value());
   Result<std::optional<AccountRecord>> account = store_->FindAccount("100");
   ASSERT_TRUE(account.has_value());
@@ -260,7 +265,7 @@ int64_t BalanceIn(Transaction& transaction, std::string_view uin) {
 }
 
 TEST_F(SqliteStoreTest, ACommandThatWroteThenFailedIsUndoneAloneAndItsNeighboursKept) {
-  ASSERT_TRUE(store_->ApplySeed(Parse(kSeed)).has_value());
+  ASSERT_TRUE(Seed(Parse(kSeed)).has_value());
   int64_t seen_by_third = -1;
   BatchRun batch = RunOneBatch(
       *store_,
@@ -285,7 +290,7 @@ TEST_F(SqliteStoreTest, ACommandThatWroteThenFailedIsUndoneAloneAndItsNeighbours
 }
 
 TEST_F(SqliteStoreTest, ARefusalThatWroteNothingCostsNoRerun) {
-  ASSERT_TRUE(store_->ApplySeed(Parse(kSeed)).has_value());
+  ASSERT_TRUE(Seed(Parse(kSeed)).has_value());
   BatchRun batch = RunOneBatch(
       *store_,
       {[](Transaction& transaction) { return transaction.SetAccountBalance("100", 7).has_value(); },
@@ -353,7 +358,7 @@ class FirstSyncHeld {
 };
 
 TEST_F(SqliteStoreTest, ACommandIsAnsweredOnlyOnceItsFsyncHasReturned) {
-  ASSERT_TRUE(store_->ApplySeed(Parse(kSeed)).has_value());
+  ASSERT_TRUE(Seed(Parse(kSeed)).has_value());
   FirstSyncHeld held;
   ReopenWithFaults(store_, directory_.path(), &clock_, &held.faults);
 
@@ -369,7 +374,7 @@ TEST_F(SqliteStoreTest, ACommandIsAnsweredOnlyOnceItsFsyncHasReturned) {
 }
 
 TEST_F(SqliteStoreTest, AnFsyncBegunLaterAnswersTheBatchesBeforeItToo) {
-  ASSERT_TRUE(store_->ApplySeed(Parse(kSeed)).has_value());
+  ASSERT_TRUE(Seed(Parse(kSeed)).has_value());
   FirstSyncHeld held;
   ReopenWithFaults(store_, directory_.path(), &clock_, &held.faults);  // two sync threads
 
@@ -392,7 +397,7 @@ TEST_F(SqliteStoreTest, AnFsyncBegunLaterAnswersTheBatchesBeforeItToo) {
 // earlier batch, whose fsync was still running. A power cut then lost
 // purchases that had been answered.
 TEST_F(SqliteStoreTest, ABatchThatWroteNothingWaitsForTheFsyncOfTheBatchesBeforeIt) {
-  ASSERT_TRUE(store_->ApplySeed(Parse(kSeed)).has_value());
+  ASSERT_TRUE(Seed(Parse(kSeed)).has_value());
   FirstSyncHeld held;
   ReopenWithFaults(store_, directory_.path(), &clock_, &held.faults);  // two sync threads
 
@@ -424,7 +429,7 @@ TEST_F(SqliteStoreTest, ABatchThatWroteNothingWaitsForTheFsyncOfTheBatchesBefore
 
 TEST_F(SqliteStoreTest, AFailedFsyncStopsTheProcessBeforeAnyAnswer) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
-  ASSERT_TRUE(store_->ApplySeed(Parse(kSeed)).has_value());
+  ASSERT_TRUE(Seed(Parse(kSeed)).has_value());
   EXPECT_DEATH(
       {
         spdlog::set_default_logger(spdlog::stderr_logger_st("death"));
@@ -441,7 +446,7 @@ TEST_F(SqliteStoreTest, AFailedFsyncStopsTheProcessBeforeAnyAnswer) {
 }
 
 TEST_F(SqliteStoreTest, AReadAfterACommitSeesIt) {
-  ASSERT_TRUE(store_->ApplySeed(Parse(kSeed)).has_value());
+  ASSERT_TRUE(Seed(Parse(kSeed)).has_value());
   // Pooled readers keep their snapshot between reads while nothing commits.
   EXPECT_EQ((*store_->FindAccount("100"))->balance_fen, 500);
   EXPECT_EQ((*store_->FindAccount("100"))->balance_fen, 500);
@@ -466,7 +471,7 @@ TEST_F(SqliteStoreTest, ReadersKeptBusyDoNotStopTheWalFromStartingOver) {
                         &clock_);
   ASSERT_TRUE(opened.has_value());
   store_ = std::move(*opened);
-  ASSERT_TRUE(store_->ApplySeed(Parse(kSeed)).has_value());
+  ASSERT_TRUE(Seed(Parse(kSeed)).has_value());
   std::atomic<bool> stop{false};
   std::thread reader([&] {
     while (!stop) EXPECT_TRUE(store_->FindAccount("100").has_value());
@@ -492,7 +497,7 @@ TEST_F(SqliteStoreTest, WalFileKeepsItsSizeWhenItStartsOver) {
                         &clock_);
   ASSERT_TRUE(opened.has_value());
   store_ = std::move(*opened);
-  ASSERT_TRUE(store_->ApplySeed(Parse(kSeed)).has_value());
+  ASSERT_TRUE(Seed(Parse(kSeed)).has_value());
   std::filesystem::path wal = directory_ / "mnad.db-wal";
   // A commit can take the WAL a little past 32 frames before the restart.
   // Cutting the file back to 32 frames each time would make the next cycle

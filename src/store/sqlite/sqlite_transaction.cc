@@ -90,6 +90,7 @@ JournalEntry ReadJournalEntry(const Statement& row) {
   entry.balance_after_fen = row.Int(5);
   entry.reason = row.Text(6);
   entry.order_id = OptionalText(row, 7);
+  entry.action = ParseJournalAction(row.Text(8)).value_or(JournalAction::kAdjustment);
   return entry;
 }
 
@@ -262,7 +263,7 @@ Result<void> SqliteTransaction::InsertLicense(const LicenseRecord& license) {
 Result<void> SqliteTransaction::AppendJournal(const JournalEntry& entry) {
   Result<Statement> insert = PrepareWrite(
       "INSERT INTO journal(at_ms, account_uin, voucher_id, delta_fen, balance_after_fen, reason, "
-      "order_id) VALUES (?1,?2,?3,?4,?5,?6,?7)");
+      "order_id, action) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)");
   if (!insert) return tl::unexpected(insert.error());
   return AsTransactionError(insert->Bind(1, entry.at_unix_millis)
                                 .Bind(2, entry.account_uin)
@@ -271,46 +272,20 @@ Result<void> SqliteTransaction::AppendJournal(const JournalEntry& entry) {
                                 .Bind(5, entry.balance_after_fen)
                                 .Bind(6, entry.reason)
                                 .BindOptional(7, entry.order_id)
+                                .Bind(8, JournalActionName(entry.action))
                                 .Run());
 }
 
 Result<void> SqliteTransaction::DeleteDevice(std::string_view device_id) {
   Result<Statement> remove = PrepareWrite("DELETE FROM devices WHERE device_id=?1");
   if (!remove) return tl::unexpected(remove.error());
-  Result<void> removed = AsTransactionError(remove->Bind(1, device_id).Run());
-  if (!removed) return removed;
-  // Hardware whose device is gone can be activated again.
-  Result<Statement> release = PrepareWrite(
-      "UPDATE hardware SET activated_device_id=NULL, activated_by_uin=NULL, activated_ms=NULL, "
-      "tenant_description='' WHERE activated_device_id=?1");
-  if (!release) return tl::unexpected(release.error());
-  return AsTransactionError(release->Bind(1, device_id).Run());
+  return AsTransactionError(remove->Bind(1, device_id).Run());
 }
 
 Result<void> SqliteTransaction::DeleteHardware(std::string_view hardware_id) {
   Result<Statement> remove = PrepareWrite("DELETE FROM hardware WHERE hardware_id=?1");
   if (!remove) return tl::unexpected(remove.error());
   return AsTransactionError(remove->Bind(1, hardware_id).Run());
-}
-
-Result<void> SqliteTransaction::InsertFlowPackageBinding(std::string_view resource_id,
-                                                         std::string_view account_uin,
-                                                         std::string_view device_id,
-                                                         int64_t active_unix, int64_t expire_unix) {
-  Result<Statement> package = PrepareWrite(
-      "INSERT OR IGNORE INTO flow_packages(resource_id, account_uin, active_unix, expire_unix) "
-      "VALUES (?1,?2,?3,?4)");
-  if (!package) return tl::unexpected(package.error());
-  Result<void> inserted = AsTransactionError(package->Bind(1, resource_id)
-                                                 .Bind(2, account_uin)
-                                                 .Bind(3, active_unix)
-                                                 .Bind(4, expire_unix)
-                                                 .Run());
-  if (!inserted) return inserted;
-  Result<Statement> binding =
-      PrepareWrite("INSERT INTO flow_package_devices(resource_id, device_id) VALUES (?1,?2)");
-  if (!binding) return tl::unexpected(binding.error());
-  return AsTransactionError(binding->Bind(1, resource_id).Bind(2, device_id).Run());
 }
 
 Result<std::vector<DeviceRecord>> SqliteTransaction::ListDevices(std::string_view account_uin) {
@@ -346,6 +321,12 @@ Result<std::optional<DeviceRecord>> SqliteTransaction::FindDeviceByName(
       connection_,
       std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE account_uin=?1 AND name=?2",
       {account_uin, name}, ReadDevice);
+}
+
+Result<std::optional<DeviceRecord>> SqliteTransaction::FindDeviceById(std::string_view device_id) {
+  return QueryOne<DeviceRecord>(
+      connection_, std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE device_id=?1",
+      {device_id}, ReadDevice);
 }
 
 Result<bool> SqliteTransaction::DataKeyExists(std::string_view data_key) {

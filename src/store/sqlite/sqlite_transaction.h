@@ -53,15 +53,13 @@ class SqliteTransaction final : public Transaction {
   Result<void> AppendJournal(const JournalEntry& entry) override;
   Result<void> DeleteDevice(std::string_view device_id) override;
   Result<void> DeleteHardware(std::string_view hardware_id) override;
-  Result<void> InsertFlowPackageBinding(std::string_view resource_id, std::string_view account_uin,
-                                        std::string_view device_id, int64_t active_unix,
-                                        int64_t expire_unix) override;
 
   Result<std::vector<DeviceRecord>> ListDevices(std::string_view account_uin) override;
   Result<Page<DeviceRecord>> ListDevicesPage(std::string_view account_uin, const DeviceQuery& query,
                                              PageWindow window) override;
   Result<std::optional<DeviceRecord>> FindDeviceByName(std::string_view account_uin,
                                                        std::string_view name) override;
+  Result<std::optional<DeviceRecord>> FindDeviceById(std::string_view device_id) override;
   Result<bool> DataKeyExists(std::string_view data_key) override;
   Result<void> InsertDevice(const DeviceRecord& device) override;
   Result<void> UpdateDevice(const DeviceRecord& device) override;
@@ -84,21 +82,27 @@ class SqliteTransaction final : public Transaction {
                                                        PageWindow window) override;
   Result<void> SetFlowPackageRenewFlag(std::string_view resource_id, bool auto_renew) override;
 
-  Result<void> ApplySeed(const SeedData& seed, int64_t now_ms, std::string_view source,
-                         SeedReport* report) override;
+  Result<std::optional<CredentialRecord>> FindCredential(std::string_view secret_id) override;
+  Result<void> InsertAccount(const AccountRecord& account) override;
   Result<std::vector<AccountRecord>> ListAccounts() override;
   Result<void> UpdateAccount(const AccountRecord& account) override;
   Result<std::vector<ApiKeyRecord>> ListApiKeys(std::string_view account_uin) override;
   Result<std::optional<ApiKeyRecord>> FindApiKey(std::string_view secret_id) override;
+  Result<void> InsertApiKey(const ApiKeyRecord& key) override;
   Result<void> SetApiKeyEnabled(std::string_view secret_id, bool enabled) override;
   Result<void> DeleteApiKey(std::string_view secret_id) override;
   Result<std::vector<SubUserRecord>> ListSubUsers(std::string_view account_uin) override;
+  Result<std::optional<SubUserRecord>> FindSubUser(std::string_view uin) override;
+  Result<void> InsertSubUser(std::string_view account_uin, const SubUserRecord& sub_user) override;
+  Result<std::optional<VoucherRecord>> FindVoucherById(std::string_view voucher_id) override;
+  Result<void> InsertVoucher(const VoucherRecord& voucher) override;
   Result<void> UpdateSubUser(const SubUserRecord& sub_user) override;
   Result<void> SetPrices(const Prices& prices) override;
   Result<std::vector<std::string>> ListRegions() override;
+  Result<void> SetRegions(const std::vector<std::string>& regions) override;
   Result<std::vector<LicenseRecord>> ListLicenses(std::string_view account_uin) override;
   Result<std::vector<OrderRecord>> ListOrders(std::string_view account_uin) override;
-  Result<std::vector<JournalEntry>> ListJournal(std::string_view account_uin) override;
+  Result<std::vector<JournalEntry>> ListJournal(const JournalQuery& query) override;
   Result<std::vector<std::pair<std::string, int64_t>>> CountEntities() override;
   Result<void> DeleteEverything() override;
 
@@ -131,7 +135,8 @@ inline constexpr char kVoucherColumns[] =
     "voucher_id, cash, nominal_fen, balance_fen, threshold_fen, begin_unix, end_unix, products, "
     "status, account_uin, created_ms";
 inline constexpr char kJournalColumns[] =
-    "entry_id, at_ms, account_uin, voucher_id, delta_fen, balance_after_fen, reason, order_id";
+    "entry_id, at_ms, account_uin, voucher_id, delta_fen, balance_after_fen, reason, order_id, "
+    "action";
 inline constexpr char kLicenseColumns[] =
     "resource_id, account_uin, device_id, hardware_id, order_id, created_ms";
 inline constexpr char kHardwareColumns[] =
