@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
   g++ cmake make pkg-config
   libboost1.81-dev libboost-json1.81-dev
-  openssl libssl-dev libsqlite3-dev libgoogle-perftools-dev libexpected-dev libspdlog-dev libfmt-dev libcli11-dev
+  openssl libssl-dev libsqlite3-dev libpq-dev libgoogle-perftools-dev libexpected-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 packages+=("$@")

@@ -1002,6 +1002,15 @@ void AdminApi::Handle(http::HttpRequest request, http::Responder respond) const 
                           : AdminError{404, "not_found", "", "No admin endpoint " + path + "."}));
   }
 
+  // Ids are valid UTF-8 text; a segment that is not names nothing (and a
+  // backend need not be asked: PostgreSQL refuses such a parameter).
+  for (const std::string& param : params) {
+    if (!IsValidUtf8(param)) {
+      return finish(0, tl::unexpected(AdminError{404, "not_found", "",
+                                                 "No such resource: the path is not valid UTF-8."}));
+    }
+  }
+
   json::value body = json::object();
   if (mutation && !request.body.empty()) {
     json::error_code error;

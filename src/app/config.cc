@@ -100,6 +100,14 @@ std::optional<Config> ParseConfig(int argc, char** argv, int* exit_code) {
   app.add_option("--data-dir", config.data_dir,
                  "directory of the SQLite database (mnad.db), created if absent")
       ->envname("MNAD_DATA_DIR");
+  app.add_option("--store-url", config.store_url,
+                 "PostgreSQL connection URL (postgresql://user:password@host:port/dbname); the "
+                 "state is then kept there instead of SQLite in --data-dir")
+      ->envname("MNAD_STORE_URL")
+      ->check([](const std::string& url) -> std::string {
+        if (url.starts_with("postgresql://") || url.starts_with("postgres://")) return "";
+        return "must start with postgresql:// or postgres://";
+      });
   app.add_option("--seed", config.seed_path,
                  "seed file (JSON) applied at start; existing ids are skipped")
       ->envname("MNAD_SEED")
@@ -207,6 +215,11 @@ std::optional<Config> ParseConfig(int argc, char** argv, int* exit_code) {
   }
   if (config.tls_cert_path.has_value() != config.tls_key_path.has_value()) {
     std::cerr << "--tls-cert and --tls-key: give both, or neither for plain HTTP\n";
+    *exit_code = 2;
+    return std::nullopt;
+  }
+  if (config.in_memory && config.store_url) {
+    std::cerr << "--in-memory and --store-url: choose one (the in-memory store is a SQLite one)\n";
     *exit_code = 2;
     return std::nullopt;
   }

@@ -12,7 +12,10 @@ namespace mnad::app {
 
 struct Config {
   std::string listen = "127.0.0.1:8080";  // HOST:PORT of the TC API; port 0 picks one
-  std::string data_dir = "./data";        // holds mnad.db
+  std::string data_dir = "./data";        // holds mnad.db (SQLite) and the admin token
+  // postgresql://user:password@host:port/dbname: the state in PostgreSQL
+  // instead of SQLite in data_dir.
+  std::optional<std::string> store_url;
   std::optional<std::string> seed_path;   // applied at start, idempotently
   int io_threads = 0;                     // 0: cores - 1 (at least 1)
   int rate_limit_per_second = 20;         // per (Action, caller, Region)

@@ -82,5 +82,21 @@ TEST_F(ConfigTest, MalformedListenAddressIsRefused) {
   EXPECT_EQ(exit_code, 2);
 }
 
+TEST_F(ConfigTest, StoreUrlNamesAPostgresqlDatabaseAndExcludesTheInMemoryStore) {
+  int exit_code = -1;
+  std::optional<Config> config =
+      Parse({"--store-url", "postgresql://mnad:pw@127.0.0.1:5432/mnad"}, &exit_code);
+  ASSERT_TRUE(config.has_value());
+  EXPECT_EQ(config->store_url, "postgresql://mnad:pw@127.0.0.1:5432/mnad");
+  EXPECT_TRUE(Parse({"--store-url", "postgres://h/db"}, &exit_code).has_value());
+  exit_code = -1;
+  EXPECT_FALSE(Parse({"--store-url", "mysql://h/db"}, &exit_code).has_value());
+  EXPECT_NE(exit_code, 0);
+  exit_code = -1;
+  EXPECT_FALSE(
+      Parse({"--store-url", "postgresql://h/db", "--in-memory"}, &exit_code).has_value());
+  EXPECT_EQ(exit_code, 2);
+}
+
 }  // namespace
 }  // namespace mnad::app

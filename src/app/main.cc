@@ -44,6 +44,7 @@
 #include "core/random.h"
 #include "http/server.h"
 #include "mna/actions.h"
+#include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace mnad::app {
@@ -173,14 +174,41 @@ int Run(const Config& config) {
     spdlog::error("--data-dir {}: {}", data_dir, fs_error.message());
     return 1;
   }
+  // The one place that picks a backend.
   std::string db_path = (std::filesystem::path(data_dir) / "mnad.db").string();
-  Result<std::unique_ptr<store::sqlite::SqliteStore>> opened =
-      store::sqlite::SqliteStore::Open({.path = db_path}, &business_clock);
-  if (!opened) {
-    spdlog::error("{}", opened.error().message);
-    return 1;
+  std::unique_ptr<store::Store> store_owner;
+  store::sqlite::SqliteStore* sqlite_store = nullptr;
+  store::postgres::PgStore* pg_store = nullptr;
+  if (config.store_url) {
+    Result<std::unique_ptr<store::postgres::PgStore>> opened = store::postgres::PgStore::Open(
+        {.settings = {.url = *config.store_url}}, &business_clock);
+    if (!opened) {
+      spdlog::error("--store-url {}: {}", store::postgres::RedactUrl(*config.store_url),
+                    opened.error().message);
+      return 1;
+    }
+    pg_store = opened->get();
+    store_owner = std::move(*opened);
+  } else {
+    Result<std::unique_ptr<store::sqlite::SqliteStore>> opened =
+        store::sqlite::SqliteStore::Open({.path = db_path}, &business_clock);
+    if (!opened) {
+      spdlog::error("{}", opened.error().message);
+      return 1;
+    }
+    sqlite_store = opened->get();
+    store_owner = std::move(*opened);
   }
-  store::Store& store = **opened;
+  store::Store& store = *store_owner;
+  // Commands committed and commits, whichever the backend.
+  auto writer_counts = [&]() -> std::pair<uint64_t, uint64_t> {
+    if (sqlite_store != nullptr) {
+      store::sqlite::WriterStats stats = sqlite_store->stats();
+      return {stats.commands, stats.batches};
+    }
+    store::postgres::PgWriterStats stats = pg_store->stats();
+    return {stats.commands, stats.batches};
+  };
 
   if (config.seed_path) {
     Result<store::SeedData> seed = admin::LoadSeedFile(*config.seed_path, random);
@@ -305,7 +333,7 @@ int Run(const Config& config) {
         .token = token,
         .info =
             [&, started_ms] {
-              store::sqlite::WriterStats stats = (*opened)->stats();
+              auto [commands, batches] = writer_counts();
               boost::json::object counts;
               (void)store.ReadSnapshot([&](store::Transaction& transaction) -> Result<void> {
                 auto counted = transaction.CountEntities();
@@ -313,27 +341,42 @@ int Run(const Config& config) {
                 for (const auto& [name, count] : *counted) counts[name] = count;
                 return {};
               });
+              boost::json::object store_info =
+                  sqlite_store != nullptr
+                      ? boost::json::object{{"backend", "sqlite"},
+                                            {"path", db_path},
+                                            {"in_memory", config.in_memory},
+                                            {"durable_replies", true}}
+                      : boost::json::object{
+                            {"backend", "postgresql"},
+                            {"url", store::postgres::RedactUrl(*config.store_url)},
+                            {"in_memory", false},
+                            {"durable_replies", true}};
               return boost::json::object{
                   {"version", MNAD_VERSION},
                   {"uptime_seconds", (clock.NowUnixMillis() - started_ms) / 1000},
-                  {"store",
-                   {{"backend", "sqlite"},
-                    {"path", db_path},
-                    {"in_memory", config.in_memory},
-                    {"durable_replies", true}}},
+                  {"store", std::move(store_info)},
                   {"counts", std::move(counts)},
                   {"test_clock", config.test_clock},
                   {"requests", metrics.requests_total()},
-                  {"writes_committed", stats.commands},
-                  {"commits", stats.batches}};
+                  {"writes_committed", commands},
+                  {"commits", batches}};
             },
         .metrics =
             [&] {
               std::vector<admin::ListenerGauges> listeners{{"api", &server.stats()}};
               if (admin_server) listeners.push_back({"admin", &admin_server->stats()});
-              return metrics.Render({.batch_sizes = &(*opened)->batch_sizes(),
-                                     .commit_seconds = &(*opened)->commit_seconds(),
-                                     .sync_seconds = &(*opened)->sync_seconds()}) +
+              admin::Metrics::StoreHistograms histograms =
+                  sqlite_store != nullptr
+                      ? admin::Metrics::StoreHistograms{.batch_sizes = &sqlite_store->batch_sizes(),
+                                                        .commit_seconds =
+                                                            &sqlite_store->commit_seconds(),
+                                                        .sync_seconds =
+                                                            &sqlite_store->sync_seconds()}
+                      : admin::Metrics::StoreHistograms{
+                            .batch_sizes = &pg_store->batch_sizes(),
+                            .commit_seconds = &pg_store->commit_seconds()};
+              return metrics.Render(histograms) +
                      admin::RenderListenerMetrics(listeners, *body_budget,
                                                   gateway.rate_limiter().keys(),
                                                   gateway.rate_limiter().untracked());
@@ -427,14 +470,24 @@ int Run(const Config& config) {
   }
   io.run();
   for (std::thread& worker : workers) worker.join();
-  store::sqlite::WriterStats stats = (*opened)->stats();
-  spdlog::info(
-      "group commit: {} batches, {} commands, {:.1f} commands per batch on average, largest {}, {} "
-      "failed commits, {} WAL fsyncs",
-      stats.batches, stats.commands,
-      stats.batches == 0 ? 0.0
-                         : static_cast<double>(stats.commands) / static_cast<double>(stats.batches),
-      stats.largest_batch, stats.failed_commits, stats.wal_syncs);
+  if (sqlite_store != nullptr) {
+    store::sqlite::WriterStats stats = sqlite_store->stats();
+    spdlog::info(
+        "group commit: {} batches, {} commands, {:.1f} commands per batch on average, largest {}, "
+        "{} failed commits, {} WAL fsyncs",
+        stats.batches, stats.commands,
+        stats.batches == 0
+            ? 0.0
+            : static_cast<double>(stats.commands) / static_cast<double>(stats.batches),
+        stats.largest_batch, stats.failed_commits, stats.wal_syncs);
+  } else {
+    store::postgres::PgWriterStats stats = pg_store->stats();
+    spdlog::info(
+        "group commit: {} batches, {} commands, largest {}, {} conflicts retried, {} reconnects, "
+        "{} COMMIT outcomes read back, {} failed batches",
+        stats.batches, stats.commands, stats.largest_batch, stats.conflicts, stats.reconnects,
+        stats.commits_unknown, stats.failed_batches);
+  }
   spdlog::info("stopped");
   request_log->flush();
   return 0;

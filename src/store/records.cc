@@ -25,6 +25,28 @@ std::string_view JournalActionName(JournalAction action) {
   return "Adjustment";
 }
 
+std::string JoinLines(const std::vector<std::string>& items) {
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out.push_back('\n');
+    out.append(items[i]);
+  }
+  return out;
+}
+
+std::vector<std::string> SplitLines(const std::string& text) {
+  std::vector<std::string> items;
+  if (text.empty()) return items;
+  size_t start = 0;
+  while (true) {
+    size_t end = text.find('\n', start);
+    items.push_back(text.substr(start, end == std::string::npos ? end : end - start));
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return items;
+}
+
 std::optional<JournalAction> ParseJournalAction(std::string_view name) {
   for (const auto& [value, known] : kJournalActionNames) {
     if (known == name) return value;

@@ -219,6 +219,11 @@ struct AccountRecord {
   int64_t created_unix_millis = 0;
 };
 
+// Lists are stored one item per line by every backend (items never contain
+// a newline: the seed parser and the API schemas refuse control characters).
+std::string JoinLines(const std::vector<std::string>& items);
+std::vector<std::string> SplitLines(const std::string& text);
+
 struct Prices {
   int64_t license_fen = 100000;
   int64_t flow_package_20g_fen = 3000;

@@ -8,11 +8,14 @@ const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { MNAD_BIN, SEED_PATH, KEYS, mnaClient, billingClient, expectCode } = require('./harness');
+const {
+  MNAD_BIN, SEED_PATH, KEYS, mnaClient, billingClient, expectCode, storeArgs, PG_URL,
+} = require('./harness');
 
 function start(dataDir, extra = []) {
   const proc = spawn(MNAD_BIN, ['--listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0', '--data-dir', dataDir,
-    '--seed', SEED_PATH, '--rate-limit-per-second', '3', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+    '--seed', SEED_PATH, '--rate-limit-per-second', '3', ...storeArgs(dataDir), ...extra],
+  { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   proc.stdout.setEncoding('utf8');
@@ -71,7 +74,7 @@ test('admin API: health, token, info, metrics that move with traffic, request lo
     assert.equal((await fetch(`${first.admin}/metrics`, { ...auth, method: 'POST' })).status, 405);
 
     const info = await (await fetch(`${first.admin}/info`, auth)).json();
-    assert.equal(info.store.backend, 'sqlite');
+    assert.equal(info.store.backend, PG_URL ? 'postgresql' : 'sqlite');
     assert.equal(typeof info.version, 'string');
     assert.ok(info.uptime_seconds >= 0);
 
@@ -101,7 +104,8 @@ test('admin API: health, token, info, metrics that move with traffic, request lo
     assert.match(text, /mnad_request_duration_seconds_bucket\{le="\+Inf"\} \d+/);
     assert.match(text, /# TYPE mnad_group_commit_batch_size histogram/);
     assert.match(text, /# TYPE mnad_group_commit_duration_seconds histogram/);
-    assert.match(text, /# TYPE mnad_wal_fsync_duration_seconds histogram/);
+    // The WAL's fsync is SQLite's; PostgreSQL's COMMIT includes its own.
+    if (!PG_URL) assert.match(text, /# TYPE mnad_wal_fsync_duration_seconds histogram/);
 
     // One JSON log line per request; never a secret. Request lines are
     // flushed at least once a second.

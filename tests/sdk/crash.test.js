@@ -16,7 +16,7 @@ const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { MNAD_BIN, mnaClient, billingClient } = require('./harness');
+const { MNAD_BIN, mnaClient, billingClient, storeArgs } = require('./harness');
 
 const ROUNDS = Number(process.env.MNAD_CRASH_ROUNDS || 20);
 const PRICE = 100000;
@@ -70,7 +70,7 @@ function writeSeed(dir) {
 
 function start(dataDir, seedFile) {
   const proc = spawn(MNAD_BIN, ['--listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0', '--data-dir', dataDir,
-    '--seed', seedFile,
+    '--seed', seedFile, ...storeArgs(dataDir),
     '--rate-limit-per-second', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr.setEncoding('utf8');

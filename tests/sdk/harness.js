@@ -8,7 +8,7 @@
 // assert the graceful-shutdown exit code there.
 
 const assert = require('node:assert/strict');
-const { spawn } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -90,6 +90,35 @@ const KEYS = {
 // openFilesMax: start mnad under `ulimit -n` (soft and hard) of that many.
 // env: extra environment variables. dataDir: an existing data directory to
 // reuse (kept when the server stops).
+// With MNAD_TEST_PG_URL (a private PostgreSQL server's URL, scripts/
+// pg-test-server.sh), every server runs on PostgreSQL: each data directory
+// gets a database of its own, made on first use, so that a server started
+// again on the same directory finds its state.
+const PG_URL = process.env.MNAD_TEST_PG_URL || null;
+const pgDatabases = new Map();
+let pgDatabaseCount = 0;
+function storeArgs(dataDir) {
+  if (!PG_URL) return [];
+  let url = pgDatabases.get(dataDir);
+  if (!url) {
+    const name = `mnad_${process.pid}_${++pgDatabaseCount}`;
+    const made = spawnSync('psql', [PG_URL, '-qc', `CREATE DATABASE ${name}`], { encoding: 'utf8' });
+    if (made.status !== 0) throw new Error(`cannot create database ${name}: ${made.stderr}`);
+    url = PG_URL.replace(/\/[^/]*$/, `/${name}`);
+    pgDatabases.set(dataDir, url);
+  }
+  return ['--store-url', url];
+}
+
+// What /info reports as `store` for a server started on `dataDir`.
+function expectedStoreInfo(dataDir) {
+  if (!PG_URL) {
+    return { backend: 'sqlite', path: path.join(dataDir, 'mnad.db'), in_memory: false, durable_replies: true };
+  }
+  const url = storeArgs(dataDir)[1].replace(/^(postgres(?:ql)?:\/\/[^:@/]+:)[^@]*@/, '$1***@');
+  return { backend: 'postgresql', url, in_memory: false, durable_replies: true };
+}
+
 async function startServer({
   seed = SEED_PATH, extraArgs = CONFORMANCE_ARGS, bin = MNAD_BIN, openFilesMax, env = {}, dataDir: given,
 } = {}) {
@@ -99,7 +128,7 @@ async function startServer({
   const dataDir = given || fs.mkdtempSync(path.join(os.tmpdir(), 'mnad-sdk-'));
   const removeDataDir = () => { if (!given) fs.rmSync(dataDir, { recursive: true, force: true }); };
   const args = ['--listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0', '--data-dir', dataDir,
-    ...(seed === null ? [] : ['--seed', seed]), ...extraArgs];
+    ...(seed === null ? [] : ['--seed', seed]), ...storeArgs(dataDir), ...extraArgs];
   const adminOffAt = extraArgs.indexOf('--admin-listen');
   const wantAdmin = !(adminOffAt >= 0 && extraArgs[adminOffAt + 1] === 'off');
   let adminUrl = null;
@@ -560,6 +589,9 @@ async function expectRefusalUnchanged(port, observer, fn, code, opts = {}) {
 
 module.exports = {
   MNAD_BIN,
+  PG_URL,
+  storeArgs,
+  expectedStoreInfo,
   MNACTL_BIN,
   SEED,
   SEED_PATH,

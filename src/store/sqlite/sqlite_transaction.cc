@@ -5,27 +5,6 @@
 #include "store/sqlite/query.h"
 
 namespace mnad::store::sqlite {
-std::string JoinLines(const std::vector<std::string>& items) {
-  std::string out;
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out.push_back('\n');
-    out.append(items[i]);
-  }
-  return out;
-}
-
-std::vector<std::string> SplitLines(const std::string& text) {
-  std::vector<std::string> items;
-  if (text.empty()) return items;
-  size_t start = 0;
-  while (true) {
-    size_t end = text.find('\n', start);
-    items.push_back(text.substr(start, end == std::string::npos ? end : end - start));
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
-  return items;
-}
 
 AccountRecord ReadAccount(const Statement& row) {
   AccountRecord account;

@@ -143,9 +143,5 @@ inline constexpr char kHardwareColumns[] =
     "hardware_id, vendor_uin, sn, license_charging_mode, description, created_ms, "
     "activated_device_id, activated_by_uin, activated_ms, tenant_description";
 
-// Lists are stored one item per line (items never contain a newline: the
-// seed parser and the API schemas refuse control characters).
-std::string JoinLines(const std::vector<std::string>& items);
-std::vector<std::string> SplitLines(const std::string& text);
 
 }  // namespace mnad::store::sqlite

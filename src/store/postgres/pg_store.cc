@@ -1,0 +1,345 @@
+#include "store/postgres/pg_store.h"
+
+#include <pthread.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <random>
+
+#include "store/postgres/pg_schema.h"
+#include "store/postgres/pg_transaction.h"
+
+namespace mnad::store::postgres {
+namespace {
+
+constexpr int64_t kNanosPerMilli = 1'000'000;
+// Markers older than this are deleted (a COMMIT's outcome is read back
+// within seconds of it).
+constexpr int64_t kMarkerLifetimeMillis = 10 * 60 * 1000;
+constexpr uint64_t kMarkerSweepEveryBatches = 1024;
+
+// Deadlines and durations are real time, whatever the business clock says.
+int64_t SteadyNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+Error StoreError(std::string message) {
+  return Error{ErrorCode::kFailedOperationTransactionException, std::move(message)};
+}
+
+// Sleeps 2^attempt ms (at most 256), with jitter so that nodes in conflict
+// do not retry in step.
+void BackOff(int attempt) {
+  thread_local std::minstd_rand random(std::random_device{}());
+  int base = 1 << std::min(attempt, 8);
+  std::this_thread::sleep_for(
+      std::chrono::microseconds(base * 500 + static_cast<int>(random() % (base * 1000))));
+}
+
+// A prefix no other node or process shares, for batch ids.
+std::string NodeNonce() {
+  std::random_device device;
+  return std::to_string(getpid()) + "-" + std::to_string(device()) + std::to_string(device());
+}
+
+}  // namespace
+
+Result<std::unique_ptr<PgStore>> PgStore::Open(PgStoreOptions options, const Clock* clock) {
+  Result<std::unique_ptr<PgConnection>> connection = PgConnection::Connect(options.settings);
+  if (!connection) return tl::unexpected(connection.error());
+  MNAD_TRY(Migrate(**connection));
+  std::unique_ptr<PgStore> store(new PgStore(std::move(options), clock));
+  store->idle_readers_.push_back(std::move(*connection));
+  store->readers_open_ = 1;
+  return store;
+}
+
+PgStore::PgStore(PgStoreOptions options, const Clock* clock)
+    : options_(std::move(options)), clock_(clock) {
+  for (int i = 0; i < std::max(1, options_.writers); ++i) {
+    writers_.emplace_back([this, i] { WriterLoop(i); });
+  }
+}
+
+PgStore::~PgStore() {
+  {
+    std::lock_guard lock(queue_mutex_);
+    stopping_ = true;
+  }
+  queue_ready_.notify_all();
+  for (std::thread& writer : writers_) writer.join();  // every command answered
+}
+
+void PgStore::Submit(WriteCommand command) {
+  {
+    std::lock_guard lock(queue_mutex_);
+    if (!stopping_ && queue_.size() < options_.queue_commands_max) {
+      queue_.push_back(std::move(command));
+      queue_ready_.notify_one();
+      return;
+    }
+  }
+  command.done(tl::unexpected(
+      StoreError("The store is not accepting writes (stopping or overloaded); nothing changed.")));
+}
+
+PgWriterStats PgStore::stats() const {
+  std::lock_guard lock(queue_mutex_);
+  return stats_;
+}
+
+void PgStore::WriterLoop(int index) {
+  std::string name = "mnad-pgwriter" + std::to_string(index);
+  pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
+  std::unique_ptr<PgConnection> connection;
+  std::vector<WriteCommand> batch;
+  while (true) {
+    {
+      std::unique_lock lock(queue_mutex_);
+      queue_ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything is answered
+      while (!queue_.empty() && batch.size() < options_.batch_commands_max) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    ExecuteBatch(connection, batch);
+    batch.clear();
+  }
+}
+
+std::unique_ptr<PgConnection> PgStore::ConnectBefore(int64_t deadline_nanos,
+                                                     std::string* failure) {
+  for (int attempt = 0;; ++attempt) {
+    Result<std::unique_ptr<PgConnection>> connection = PgConnection::Connect(options_.settings);
+    if (connection) {
+      std::lock_guard lock(queue_mutex_);
+      ++stats_.reconnects;
+      return std::move(*connection);
+    }
+    *failure = connection.error().message;
+    if (SteadyNanos() >= deadline_nanos) return nullptr;
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::min(50 << std::min(attempt, 4), 500)));
+  }
+}
+
+void PgStore::ExecuteBatch(std::unique_ptr<PgConnection>& connection,
+                           std::vector<WriteCommand>& batch) {
+  static const std::string nonce = NodeNonce();
+  std::string batch_id = nonce + "-" + std::to_string(batch_counter_.fetch_add(1));
+  int64_t started = SteadyNanos();
+  int64_t deadline = started + options_.unavailable_wait_ms * kNanosPerMilli;
+  std::vector<Result<void>> answers(batch.size());
+  int conflicts = 0;
+  bool commit_unknown = false;
+  std::string failure;
+
+  auto answer_all = [&](const Error& error) {
+    for (WriteCommand& command : batch) command.done(tl::unexpected(error));
+    std::lock_guard lock(queue_mutex_);
+    ++stats_.failed_batches;
+  };
+
+  while (true) {
+    if (!connection || connection->broken()) {
+      connection = ConnectBefore(deadline, &failure);
+      if (!connection) {
+        if (commit_unknown) {
+          spdlog::error("PostgreSQL: a batch of {} commands may or may not have committed: {}",
+                        batch.size(), failure);
+          return answer_all(Error{ErrorCode::kInternalError,
+                                  "The database connection broke during COMMIT and the database "
+                                  "is unreachable: whether this command took effect is unknown. "
+                                  "Read the resource back before retrying. " + failure});
+        }
+        return answer_all(StoreError(
+            "The database is unreachable; nothing changed. " + failure));
+      }
+    }
+    if (commit_unknown) {
+      // The connection broke during COMMIT: the marker tells whether it
+      // committed.
+      Result<PgRows> marker =
+          connection->Query("SELECT 1 FROM commit_markers WHERE batch_id=$1", {batch_id});
+      if (!marker) continue;  // broken again: reconnect within the deadline
+      {
+        std::lock_guard lock(queue_mutex_);
+        ++stats_.commits_unknown;
+      }
+      if (!marker->empty()) break;  // it committed: answers stand
+      commit_unknown = false;       // it did not: run it again
+    }
+    BatchOutcome outcome = RunBatch(*connection, batch, batch_id, answers, &failure);
+    if (outcome == BatchOutcome::kCommitted) break;
+    if (outcome == BatchOutcome::kCommitUnknown) {
+      commit_unknown = true;
+      continue;
+    }
+    if (outcome == BatchOutcome::kBroken) {
+      if (SteadyNanos() >= deadline) {
+        return answer_all(StoreError("The database connection keeps breaking; nothing changed. " +
+                                     failure));
+      }
+      continue;
+    }
+    if (outcome == BatchOutcome::kConflict) {
+      {
+        std::lock_guard lock(queue_mutex_);
+        ++stats_.conflicts;
+      }
+      if (++conflicts >= options_.conflict_attempts_max) {
+        return answer_all(StoreError(
+            "The transaction kept conflicting with concurrent ones and was given up; nothing "
+            "changed. " + failure));
+      }
+      BackOff(conflicts);
+      continue;
+    }
+    return answer_all(StoreError("The storage transaction failed; nothing changed. " + failure));
+  }
+
+  int64_t durable = SteadyNanos();
+  commit_seconds_.Observe(static_cast<double>(durable - started) / 1e9);
+  batch_sizes_.Observe(static_cast<double>(batch.size()));
+  {
+    std::lock_guard lock(queue_mutex_);
+    ++stats_.batches;
+    stats_.commands += batch.size();
+    stats_.largest_batch = std::max<uint64_t>(stats_.largest_batch, batch.size());
+  }
+  for (size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(answers[i]));
+}
+
+PgStore::BatchOutcome PgStore::RunBatch(PgConnection& connection, std::vector<WriteCommand>& batch,
+                                        const std::string& batch_id,
+                                        std::vector<Result<void>>& answers, std::string* failure) {
+  auto outcome_of = [&](PgFailure kind, const std::string& message) {
+    *failure = message;
+    if (kind == PgFailure::kBroken || connection.broken()) return BatchOutcome::kBroken;
+    if (kind == PgFailure::kConflict) return BatchOutcome::kConflict;
+    return BatchOutcome::kFailed;
+  };
+  auto abandon = [&](PgFailure kind, const std::string& message) {
+    BatchOutcome outcome = outcome_of(kind, message);
+    if (outcome != BatchOutcome::kBroken) (void)connection.Exec("ROLLBACK");
+    return outcome;
+  };
+
+  if (Result<void> begun = connection.Exec("BEGIN"); !begun) {
+    return abandon(connection.last_failure(), begun.error().message);
+  }
+  PgTransaction transaction(connection, /*writing=*/true);
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (Result<void> saved = connection.Exec("SAVEPOINT command"); !saved) {
+      return abandon(connection.last_failure(), saved.error().message);
+    }
+    transaction.ResetForCommand();
+    transaction.ResetStatementFailure();
+    bool keep = batch[i].run(transaction);
+    if (transaction.statement_failed()) {
+      PgFailure kind = transaction.first_failure();
+      if (kind == PgFailure::kConflict || kind == PgFailure::kBroken || connection.broken()) {
+        return abandon(kind, "a statement met a conflict or a broken connection");
+      }
+    }
+    answers[i] = {};
+    if (keep && transaction.statement_failed()) {
+      // The rule went on after a refused statement: its effects cannot be
+      // trusted, so they are undone and it answers the failure.
+      keep = false;
+      answers[i] = tl::unexpected(StoreError("The storage transaction failed; nothing changed."));
+    }
+    Result<void> ended = connection.Exec(keep ? "RELEASE SAVEPOINT command"
+                                              : "ROLLBACK TO SAVEPOINT command; "
+                                                "RELEASE SAVEPOINT command");
+    if (!ended) return abandon(connection.last_failure(), ended.error().message);
+  }
+  int64_t now_ms = clock_->NowUnixMillis();
+  if (Result<PgRows> marked = connection.Query(
+          "INSERT INTO commit_markers(batch_id, at_ms) VALUES ($1, $2)", {batch_id, now_ms});
+      !marked) {
+    return abandon(connection.last_failure(), marked.error().message);
+  }
+  if (batch_counter_.load() % kMarkerSweepEveryBatches == 0) {
+    if (Result<PgRows> swept = connection.Query("DELETE FROM commit_markers WHERE at_ms < $1",
+                                                {now_ms - kMarkerLifetimeMillis});
+        !swept) {
+      return abandon(connection.last_failure(), swept.error().message);
+    }
+  }
+  Result<void> committed = connection.Exec("COMMIT");
+  if (committed) return BatchOutcome::kCommitted;
+  *failure = committed.error().message;
+  if (connection.last_failure() == PgFailure::kBroken || connection.broken()) {
+    return BatchOutcome::kCommitUnknown;
+  }
+  // The server refused the COMMIT (a conflict found at commit): rolled back.
+  return connection.last_failure() == PgFailure::kConflict ? BatchOutcome::kConflict
+                                                           : BatchOutcome::kFailed;
+}
+
+Result<std::unique_ptr<PgConnection>> PgStore::TakeReader() {
+  {
+    std::unique_lock lock(readers_mutex_);
+    bool available = reader_returned_.wait_for(
+        lock, std::chrono::milliseconds(options_.read_wait_ms),
+        [this] { return !idle_readers_.empty() || readers_open_ < options_.readers_max; });
+    if (!available) {
+      return Fail(ErrorCode::kFailedOperationTransactionException,
+                  "Every read connection is busy; try again.");
+    }
+    if (!idle_readers_.empty()) {
+      std::unique_ptr<PgConnection> connection = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+      return connection;
+    }
+    ++readers_open_;
+  }
+  Result<std::unique_ptr<PgConnection>> connection = PgConnection::Connect(options_.settings);
+  if (!connection) {
+    std::lock_guard lock(readers_mutex_);
+    --readers_open_;
+    reader_returned_.notify_one();
+    return Fail(ErrorCode::kFailedOperationTransactionException,
+                "The database is unreachable: " + connection.error().message);
+  }
+  return connection;
+}
+
+void PgStore::ReturnReader(std::unique_ptr<PgConnection> connection) {
+  std::lock_guard lock(readers_mutex_);
+  if (connection && !connection->broken()) {
+    idle_readers_.push_back(std::move(connection));
+  } else {
+    --readers_open_;
+  }
+  reader_returned_.notify_one();
+}
+
+Result<void> PgStore::ReadSnapshot(const std::function<Result<void>(Transaction&)>& body) {
+  // A pooled connection may have broken while idle (the server restarted):
+  // one more attempt on a fresh one.
+  for (int attempt = 0;; ++attempt) {
+    Result<std::unique_ptr<PgConnection>> taken = TakeReader();
+    if (!taken) return tl::unexpected(taken.error());
+    std::unique_ptr<PgConnection> connection = std::move(*taken);
+    Result<void> begun = connection->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    if (!begun) {
+      bool broken = connection->last_failure() == PgFailure::kBroken || connection->broken();
+      ReturnReader(broken ? nullptr : std::move(connection));
+      if (broken && attempt == 0) continue;
+      return Fail(ErrorCode::kFailedOperationTransactionException,
+                  "The storage transaction failed: " + begun.error().message);
+    }
+    PgTransaction snapshot(*connection, /*writing=*/false);
+    Result<void> result = body(snapshot);
+    (void)connection->Exec(snapshot.statement_failed() ? "ROLLBACK" : "COMMIT");
+    ReturnReader(std::move(connection));
+    return result;
+  }
+}
+
+}  // namespace mnad::store::postgres
