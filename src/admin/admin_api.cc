@@ -1006,8 +1006,9 @@ void AdminApi::Handle(http::HttpRequest request, http::Responder respond) const 
   // backend need not be asked: PostgreSQL refuses such a parameter).
   for (const std::string& param : params) {
     if (!IsValidUtf8(param)) {
-      return finish(0, tl::unexpected(AdminError{404, "not_found", "",
-                                                 "No such resource: the path is not valid UTF-8."}));
+      return finish(0,
+                    tl::unexpected(AdminError{404, "not_found", "",
+                                              "No such resource: the path is not valid UTF-8."}));
     }
   }
 

@@ -93,8 +93,7 @@ TEST_F(ConfigTest, StoreUrlNamesAPostgresqlDatabaseAndExcludesTheInMemoryStore) 
   EXPECT_FALSE(Parse({"--store-url", "mysql://h/db"}, &exit_code).has_value());
   EXPECT_NE(exit_code, 0);
   exit_code = -1;
-  EXPECT_FALSE(
-      Parse({"--store-url", "postgresql://h/db", "--in-memory"}, &exit_code).has_value());
+  EXPECT_FALSE(Parse({"--store-url", "postgresql://h/db", "--in-memory"}, &exit_code).has_value());
   EXPECT_EQ(exit_code, 2);
 }
 

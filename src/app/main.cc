@@ -180,8 +180,8 @@ int Run(const Config& config) {
   store::sqlite::SqliteStore* sqlite_store = nullptr;
   store::postgres::PgStore* pg_store = nullptr;
   if (config.store_url) {
-    Result<std::unique_ptr<store::postgres::PgStore>> opened = store::postgres::PgStore::Open(
-        {.settings = {.url = *config.store_url}}, &business_clock);
+    Result<std::unique_ptr<store::postgres::PgStore>> opened =
+        store::postgres::PgStore::Open({.settings = {.url = *config.store_url}}, &business_clock);
     if (!opened) {
       spdlog::error("--store-url {}: {}", store::postgres::RedactUrl(*config.store_url),
                     opened.error().message);
@@ -347,11 +347,10 @@ int Run(const Config& config) {
                                             {"path", db_path},
                                             {"in_memory", config.in_memory},
                                             {"durable_replies", true}}
-                      : boost::json::object{
-                            {"backend", "postgresql"},
-                            {"url", store::postgres::RedactUrl(*config.store_url)},
-                            {"in_memory", false},
-                            {"durable_replies", true}};
+                      : boost::json::object{{"backend", "postgresql"},
+                                            {"url", store::postgres::RedactUrl(*config.store_url)},
+                                            {"in_memory", false},
+                                            {"durable_replies", true}};
               return boost::json::object{
                   {"version", MNAD_VERSION},
                   {"uptime_seconds", (clock.NowUnixMillis() - started_ms) / 1000},

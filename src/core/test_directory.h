@@ -14,10 +14,11 @@ namespace mnad {
 
 class TestDirectory {
  public:
-  explicit TestDirectory(std::string_view prefix)
-      : path_(std::filesystem::temp_directory_path() /
-              (std::string(prefix) + "-" + std::to_string(::getpid()) + "-" +
-               ::testing::UnitTest::GetInstance()->current_test_info()->name())) {
+  // Under `base` (the system's temporary directory by default; /dev/shm for
+  // a store in memory).
+  explicit TestDirectory(std::string_view prefix,
+                         const std::filesystem::path& base = std::filesystem::temp_directory_path())
+      : path_(base / (std::string(prefix) + "-" + std::to_string(::getpid()) + "-" + TestName())) {
     std::filesystem::remove_all(path_);
     std::filesystem::create_directories(path_);
   }
@@ -32,6 +33,15 @@ class TestDirectory {
   std::filesystem::path operator/(std::string_view name) const { return path_ / name; }
 
  private:
+  // The current test's name, one path segment ("Case/Param" -> "Case-Param").
+  static std::string TestName() {
+    std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    for (char& c : name) {
+      if (c == '/') c = '-';
+    }
+    return name;
+  }
+
   std::filesystem::path path_;
 };
 

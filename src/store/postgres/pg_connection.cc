@@ -20,15 +20,29 @@ int64_t PgRows::Affected() const {
 
 Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const PgSettings& settings) {
   std::string timeout = std::to_string(settings.connect_timeout_seconds);
-  std::string options = "-c statement_timeout=" + std::to_string(settings.statement_timeout_ms) +
-                        " -c synchronous_commit=on -c default_transaction_isolation=read\\ committed";
+  std::string options =
+      "-c statement_timeout=" + std::to_string(settings.statement_timeout_ms) +
+      " -c synchronous_commit=on -c default_transaction_isolation=read\\ committed";
   // The URL comes first and may name anything; the keywords after it are
   // the ones mnad relies on.
-  const char* keywords[] = {"dbname",          "connect_timeout", "options",
-                            "application_name", "keepalives",     "keepalives_idle",
-                            "keepalives_interval", "keepalives_count", nullptr};
-  const char* values[] = {settings.url.c_str(), timeout.c_str(), options.c_str(),
-                          settings.application_name.c_str(), "1", "10", "5", "3", nullptr};
+  const char* keywords[] = {"dbname",
+                            "connect_timeout",
+                            "options",
+                            "application_name",
+                            "keepalives",
+                            "keepalives_idle",
+                            "keepalives_interval",
+                            "keepalives_count",
+                            nullptr};
+  const char* values[] = {settings.url.c_str(),
+                          timeout.c_str(),
+                          options.c_str(),
+                          settings.application_name.c_str(),
+                          "1",
+                          "10",
+                          "5",
+                          "3",
+                          nullptr};
   PGconn* connection = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (connection == nullptr) {
     return Fail(ErrorCode::kInternalError, "PostgreSQL: out of memory connecting");
@@ -36,7 +50,8 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const PgSettings& se
   if (PQstatus(connection) != CONNECTION_OK) {
     std::string message = PQerrorMessage(connection);
     PQfinish(connection);
-    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
+      message.pop_back();
     return Fail(ErrorCode::kInternalError, "PostgreSQL: cannot connect: " + message);
   }
   return std::unique_ptr<PgConnection>(new PgConnection(connection));
@@ -64,8 +79,8 @@ Result<PgRows> PgConnection::Finish(PGresult* result) {
   } else {
     last_failure_ = PgFailure::kStatement;
   }
-  std::string message = result == nullptr ? PQerrorMessage(connection_)
-                                          : PQresultErrorMessage(result);
+  std::string message =
+      result == nullptr ? PQerrorMessage(connection_) : PQresultErrorMessage(result);
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
   return Fail(ErrorCode::kInternalError,
               "PostgreSQL" + (last_sqlstate_.empty() ? "" : " " + last_sqlstate_) + ": " + message);

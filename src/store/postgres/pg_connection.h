@@ -24,14 +24,14 @@ namespace mnad::store::postgres {
 // One statement parameter, sent as text (NULL when unset).
 class PgParam {
  public:
-  PgParam(std::string_view text) : value_(std::string(text)) {}  // NOLINT: implicit by design
-  PgParam(const std::string& text) : value_(text) {}             // NOLINT
-  PgParam(const char* text) : value_(std::string(text)) {}       // NOLINT
-  PgParam(int64_t number) : value_(std::to_string(number)) {}    // NOLINT
-  PgParam(int number) : value_(std::to_string(number)) {}        // NOLINT
-  PgParam(bool flag) : value_(flag ? "1" : "0") {}                // NOLINT
+  PgParam(std::string_view text) : value_(std::string(text)) {}      // NOLINT: implicit by design
+  PgParam(const std::string& text) : value_(text) {}                 // NOLINT
+  PgParam(const char* text) : value_(std::string(text)) {}           // NOLINT
+  PgParam(int64_t number) : value_(std::to_string(number)) {}        // NOLINT
+  PgParam(int number) : value_(std::to_string(number)) {}            // NOLINT
+  PgParam(bool flag) : value_(flag ? "1" : "0") {}                   // NOLINT
   PgParam(const std::optional<std::string>& text) : value_(text) {}  // NOLINT
-  PgParam(std::nullopt_t) {}                                     // NOLINT
+  PgParam(std::nullopt_t) {}                                         // NOLINT
   const std::optional<std::string>& value() const { return value_; }
 
  private:
@@ -65,9 +65,9 @@ class PgRows {
 // What went wrong with the last statement.
 enum class PgFailure {
   kNone,
-  kConflict,     // serialization failure or deadlock: the transaction may be retried
-  kBroken,       // the connection is gone: reconnect
-  kStatement,    // the statement was refused (a constraint, bad SQL, read-only)
+  kConflict,   // serialization failure or deadlock: the transaction may be retried
+  kBroken,     // the connection is gone: reconnect
+  kStatement,  // the statement was refused (a constraint, bad SQL, read-only)
 };
 
 struct PgSettings {

@@ -39,10 +39,11 @@ void BackOff(int attempt) {
       std::chrono::microseconds(base * 500 + static_cast<int>(random() % (base * 1000))));
 }
 
-// A prefix no other node or process shares, for batch ids.
-std::string NodeNonce() {
+// A prefix no other store (of this process or another node) shares, for
+// batch ids.
+std::string StoreNonce() {
   std::random_device device;
-  return std::to_string(getpid()) + "-" + std::to_string(device()) + std::to_string(device());
+  return std::to_string(getpid()) + "-" + std::to_string(device()) + "-" + std::to_string(device());
 }
 
 }  // namespace
@@ -58,7 +59,7 @@ Result<std::unique_ptr<PgStore>> PgStore::Open(PgStoreOptions options, const Clo
 }
 
 PgStore::PgStore(PgStoreOptions options, const Clock* clock)
-    : options_(std::move(options)), clock_(clock) {
+    : options_(std::move(options)), clock_(clock), batch_nonce_(StoreNonce()) {
   for (int i = 0; i < std::max(1, options_.writers); ++i) {
     writers_.emplace_back([this, i] { WriterLoop(i); });
   }
@@ -111,8 +112,7 @@ void PgStore::WriterLoop(int index) {
   }
 }
 
-std::unique_ptr<PgConnection> PgStore::ConnectBefore(int64_t deadline_nanos,
-                                                     std::string* failure) {
+std::unique_ptr<PgConnection> PgStore::ConnectBefore(int64_t deadline_nanos, std::string* failure) {
   for (int attempt = 0;; ++attempt) {
     Result<std::unique_ptr<PgConnection>> connection = PgConnection::Connect(options_.settings);
     if (connection) {
@@ -122,14 +122,14 @@ std::unique_ptr<PgConnection> PgStore::ConnectBefore(int64_t deadline_nanos,
     }
     *failure = connection.error().message;
     if (SteadyNanos() >= deadline_nanos) return nullptr;
-    std::this_thread::sleep_for(std::chrono::milliseconds(std::min(50 << std::min(attempt, 4), 500)));
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(std::min(50 << std::min(attempt, 4), 500)));
   }
 }
 
 void PgStore::ExecuteBatch(std::unique_ptr<PgConnection>& connection,
                            std::vector<WriteCommand>& batch) {
-  static const std::string nonce = NodeNonce();
-  std::string batch_id = nonce + "-" + std::to_string(batch_counter_.fetch_add(1));
+  std::string batch_id = batch_nonce_ + "-" + std::to_string(batch_counter_.fetch_add(1));
   int64_t started = SteadyNanos();
   int64_t deadline = started + options_.unavailable_wait_ms * kNanosPerMilli;
   std::vector<Result<void>> answers(batch.size());
@@ -153,10 +153,10 @@ void PgStore::ExecuteBatch(std::unique_ptr<PgConnection>& connection,
           return answer_all(Error{ErrorCode::kInternalError,
                                   "The database connection broke during COMMIT and the database "
                                   "is unreachable: whether this command took effect is unknown. "
-                                  "Read the resource back before retrying. " + failure});
+                                  "Read the resource back before retrying. " +
+                                      failure});
         }
-        return answer_all(StoreError(
-            "The database is unreachable; nothing changed. " + failure));
+        return answer_all(StoreError("The database is unreachable; nothing changed. " + failure));
       }
     }
     if (commit_unknown) {
@@ -180,8 +180,8 @@ void PgStore::ExecuteBatch(std::unique_ptr<PgConnection>& connection,
     }
     if (outcome == BatchOutcome::kBroken) {
       if (SteadyNanos() >= deadline) {
-        return answer_all(StoreError("The database connection keeps breaking; nothing changed. " +
-                                     failure));
+        return answer_all(
+            StoreError("The database connection keeps breaking; nothing changed. " + failure));
       }
       continue;
     }
@@ -193,7 +193,8 @@ void PgStore::ExecuteBatch(std::unique_ptr<PgConnection>& connection,
       if (++conflicts >= options_.conflict_attempts_max) {
         return answer_all(StoreError(
             "The transaction kept conflicting with concurrent ones and was given up; nothing "
-            "changed. " + failure));
+            "changed. " +
+            failure));
       }
       BackOff(conflicts);
       continue;

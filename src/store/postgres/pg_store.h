@@ -111,6 +111,7 @@ class PgStore final : public Store {
   Histogram batch_sizes_{{1, 2, 4, 8, 16, 32, 64, 128, 256, 512}};
   Histogram commit_seconds_{{0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1}};
   std::vector<std::thread> writers_;
+  const std::string batch_nonce_;  // with the counter: a batch id no other store uses
   std::atomic<uint64_t> batch_counter_{0};
 
   std::mutex readers_mutex_;

@@ -159,7 +159,7 @@ std::vector<Record> All(const PgRows& rows, Reader reader) {
   return records;
 }
 
-#define MNAD_ROWS(name, expression) \
+#define MNAD_ROWS(name, expression)   \
   Result<PgRows> name = (expression); \
   if (!name) return tl::unexpected(name.error())
 
@@ -181,8 +181,8 @@ Result<PgRows> PgTransaction::Run(std::string_view sql, const std::vector<PgPara
 }
 
 Result<std::optional<AccountRecord>> PgTransaction::FindAccount(std::string_view uin) {
-  MNAD_ROWS(rows, Run(Sql({"SELECT ", kAccountColumns, " FROM accounts WHERE uin=$1", Lock()}),
-                      {uin}));
+  MNAD_ROWS(rows,
+            Run(Sql({"SELECT ", kAccountColumns, " FROM accounts WHERE uin=$1", Lock()}), {uin}));
   return First<AccountRecord>(*rows, ReadAccount);
 }
 
@@ -196,16 +196,21 @@ Result<std::optional<DeviceRecord>> PgTransaction::FindDevice(std::string_view a
 
 Result<std::optional<DevicePurchaseTarget>> PgTransaction::FindDevicePurchaseTarget(
     std::string_view account_uin, std::string_view device_id) {
-  MNAD_ROWS(rows, Run(Sql({"SELECT d.license_payer, d.license_pay_mode, l.resource_id FROM "
-                           "devices d LEFT JOIN licenses l ON l.device_id = d.device_id "
-                           "WHERE d.device_id=$1 AND d.account_uin=$2",
-                           writing_ ? " FOR UPDATE OF d" : ""}),
-                      {device_id, account_uin}));
-  return First<DevicePurchaseTarget>(*rows, [](const PgRows& r, int i) {
-    return DevicePurchaseTarget{.license_payer = ReadPayer(r, i, 0),
-                                .license_pay_mode = r.Int(i, 1),
-                                .license_resource_id = r.OptionalText(i, 2)};
-  });
+  // The device row is locked first and its license read by a second
+  // statement: under READ COMMITTED that statement's snapshot is taken after
+  // the lock was granted, so it sees a license that a concurrent purchase
+  // of the same device committed while this one waited. (One statement with
+  // a join would re-check the locked row only, and miss it.)
+  MNAD_ROWS(device, Run(Sql({"SELECT license_payer, license_pay_mode FROM devices WHERE "
+                             "device_id=$1 AND account_uin=$2",
+                             Lock()}),
+                        {device_id, account_uin}));
+  if (device->empty()) return std::nullopt;
+  MNAD_ROWS(license, Run("SELECT resource_id FROM licenses WHERE device_id=$1", {device_id}));
+  return DevicePurchaseTarget{
+      .license_payer = ReadPayer(*device, 0, 0),
+      .license_pay_mode = device->Int(0, 1),
+      .license_resource_id = license->empty() ? std::nullopt : license->OptionalText(0, 0)};
 }
 
 Result<std::optional<HardwareRecord>> PgTransaction::FindHardware(std::string_view vendor_uin,
@@ -317,11 +322,10 @@ namespace {
 // the count of every row it selects; the window's parameters follow the
 // filter's.
 template <typename Record, typename Reader>
-Result<Page<Record>> QueryPage(const std::function<Result<PgRows>(std::string_view,
-                                                                  const std::vector<PgParam>&)>& run,
-                               std::string_view columns, std::string_view from_where,
-                               std::string_view order, std::vector<PgParam> params,
-                               PageWindow window, Reader reader) {
+Result<Page<Record>> QueryPage(
+    const std::function<Result<PgRows>(std::string_view, const std::vector<PgParam>&)>& run,
+    std::string_view columns, std::string_view from_where, std::string_view order,
+    std::vector<PgParam> params, PageWindow window, Reader reader) {
   Page<Record> page;
   MNAD_ROWS(count, run(Sql({"SELECT count(*) FROM ", from_where}), params));
   page.total = count->Int(0, 0);
@@ -355,9 +359,9 @@ Result<Page<DeviceRecord>> PgTransaction::ListDevicesPage(std::string_view accou
 
 Result<std::optional<DeviceRecord>> PgTransaction::FindDeviceByName(std::string_view account_uin,
                                                                     std::string_view name) {
-  MNAD_ROWS(rows, Run(Sql({"SELECT ", kDeviceColumns,
-                           " FROM devices WHERE account_uin=$1 AND name=$2"}),
-                      {account_uin, name}));
+  MNAD_ROWS(rows,
+            Run(Sql({"SELECT ", kDeviceColumns, " FROM devices WHERE account_uin=$1 AND name=$2"}),
+                {account_uin, name}));
   return First<DeviceRecord>(*rows, ReadDevice);
 }
 
@@ -415,22 +419,21 @@ Result<Page<HardwareRecord>> PgTransaction::ListHardwarePage(std::string_view ve
 
 Result<std::optional<HardwareRecord>> PgTransaction::FindHardwareBySn(std::string_view vendor_uin,
                                                                       std::string_view sn) {
-  MNAD_ROWS(rows, Run(Sql({"SELECT ", kHardwareColumns,
-                           " FROM hardware WHERE vendor_uin=$1 AND sn=$2"}),
-                      {vendor_uin, sn}));
+  MNAD_ROWS(rows,
+            Run(Sql({"SELECT ", kHardwareColumns, " FROM hardware WHERE vendor_uin=$1 AND sn=$2"}),
+                {vendor_uin, sn}));
   return First<HardwareRecord>(*rows, ReadHardware);
 }
 
 Result<std::optional<HardwareRecord>> PgTransaction::FindHardwareById(
     std::string_view hardware_id) {
-  MNAD_ROWS(rows, Run(Sql({"SELECT ", kHardwareColumns, " FROM hardware WHERE hardware_id=$1",
-                           Lock()}),
-                      {hardware_id}));
+  MNAD_ROWS(rows,
+            Run(Sql({"SELECT ", kHardwareColumns, " FROM hardware WHERE hardware_id=$1", Lock()}),
+                {hardware_id}));
   return First<HardwareRecord>(*rows, ReadHardware);
 }
 
-Result<std::optional<AccountRecord>> PgTransaction::FindVendorByName(
-    std::string_view vendor_name) {
+Result<std::optional<AccountRecord>> PgTransaction::FindVendorByName(std::string_view vendor_name) {
   MNAD_ROWS(rows, Run(Sql({"SELECT ", kAccountColumns,
                            " FROM accounts WHERE vendor_name=$1 ORDER BY uin LIMIT 1"}),
                       {vendor_name}));
@@ -460,8 +463,8 @@ Result<void> PgTransaction::UpdateHardware(const HardwareRecord& hardware) {
 
 Result<void> PgTransaction::MoveLicenseToDevice(std::string_view hardware_id,
                                                 std::string_view device_id) {
-  MNAD_ROWS(rows, Run("UPDATE licenses SET device_id=$2 WHERE hardware_id=$1",
-                      {hardware_id, device_id}));
+  MNAD_ROWS(rows,
+            Run("UPDATE licenses SET device_id=$2 WHERE hardware_id=$1", {hardware_id, device_id}));
   return {};
 }
 
@@ -470,9 +473,8 @@ Result<void> PgTransaction::InsertFlowPackage(const FlowPackageRecord& package) 
                       "package_region, auto_renew, trunc, order_id, active_unix, expire_unix, "
                       "created_ms) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)",
                       {package.resource_id, package.account_uin, package.package_type,
-                       package.package_region, package.auto_renew, package.trunc,
-                       package.order_id, package.active_unix, package.expire_unix,
-                       package.created_unix_millis}));
+                       package.package_region, package.auto_renew, package.trunc, package.order_id,
+                       package.active_unix, package.expire_unix, package.created_unix_millis}));
   for (const std::string& device_id : package.device_ids) {
     MNAD_ROWS(bound, Run("INSERT INTO flow_package_devices(resource_id, device_id) VALUES ($1,$2)",
                          {package.resource_id, device_id}));
@@ -525,8 +527,7 @@ Result<Page<FlowPackageRecord>> PgTransaction::ListFlowPackagesPage(std::string_
   return page;
 }
 
-Result<void> PgTransaction::SetFlowPackageRenewFlag(std::string_view resource_id,
-                                                    bool auto_renew) {
+Result<void> PgTransaction::SetFlowPackageRenewFlag(std::string_view resource_id, bool auto_renew) {
   MNAD_ROWS(rows, Run("UPDATE flow_packages SET auto_renew=$2 WHERE resource_id=$1",
                       {resource_id, auto_renew}));
   return {};
@@ -584,8 +585,8 @@ Result<std::vector<ApiKeyRecord>> PgTransaction::ListApiKeys(std::string_view ac
 }
 
 Result<std::optional<ApiKeyRecord>> PgTransaction::FindApiKey(std::string_view secret_id) {
-  MNAD_ROWS(rows,
-            Run(Sql({"SELECT ", kApiKeyColumns, " FROM api_keys WHERE secret_id=$1"}), {secret_id}));
+  MNAD_ROWS(rows, Run(Sql({"SELECT ", kApiKeyColumns, " FROM api_keys WHERE secret_id=$1"}),
+                      {secret_id}));
   return First<ApiKeyRecord>(*rows, ReadApiKey);
 }
 
@@ -598,8 +599,7 @@ Result<void> PgTransaction::InsertApiKey(const ApiKeyRecord& key) {
 }
 
 Result<void> PgTransaction::SetApiKeyEnabled(std::string_view secret_id, bool enabled) {
-  MNAD_ROWS(rows,
-            Run("UPDATE api_keys SET enabled=$2 WHERE secret_id=$1", {secret_id, enabled}));
+  MNAD_ROWS(rows, Run("UPDATE api_keys SET enabled=$2 WHERE secret_id=$1", {secret_id, enabled}));
   return {};
 }
 
@@ -640,20 +640,20 @@ Result<void> PgTransaction::InsertSubUser(std::string_view account_uin,
 }
 
 Result<std::optional<VoucherRecord>> PgTransaction::FindVoucherById(std::string_view voucher_id) {
-  MNAD_ROWS(rows, Run(Sql({"SELECT ", kVoucherColumns, " FROM vouchers WHERE voucher_id=$1",
-                           Lock()}),
-                      {voucher_id}));
+  MNAD_ROWS(rows,
+            Run(Sql({"SELECT ", kVoucherColumns, " FROM vouchers WHERE voucher_id=$1", Lock()}),
+                {voucher_id}));
   return First<VoucherRecord>(*rows, ReadVoucher);
 }
 
 Result<void> PgTransaction::InsertVoucher(const VoucherRecord& voucher) {
-  MNAD_ROWS(rows, Run("INSERT INTO vouchers(voucher_id, account_uin, cash, nominal_fen, "
-                      "balance_fen, threshold_fen, begin_unix, end_unix, products, status, "
-                      "created_ms) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
-                      {voucher.voucher_id, voucher.account_uin, voucher.cash, voucher.nominal_fen,
-                       voucher.balance_fen, voucher.threshold_fen, voucher.begin_unix,
-                       voucher.end_unix, JoinLines(voucher.products), voucher.status,
-                       voucher.created_unix_millis}));
+  MNAD_ROWS(rows,
+            Run("INSERT INTO vouchers(voucher_id, account_uin, cash, nominal_fen, "
+                "balance_fen, threshold_fen, begin_unix, end_unix, products, status, "
+                "created_ms) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
+                {voucher.voucher_id, voucher.account_uin, voucher.cash, voucher.nominal_fen,
+                 voucher.balance_fen, voucher.threshold_fen, voucher.begin_unix, voucher.end_unix,
+                 JoinLines(voucher.products), voucher.status, voucher.created_unix_millis}));
   return {};
 }
 
@@ -670,9 +670,8 @@ Result<void> PgTransaction::SetPrices(const Prices& prices) {
                       "flow_100g_fen, flow_500g_fen) VALUES (1,$1,$2,$3,$4,$5) ON CONFLICT (id) "
                       "DO UPDATE SET license_fen=$1, flow_20g_fen=$2, flow_50g_fen=$3, "
                       "flow_100g_fen=$4, flow_500g_fen=$5",
-                      {prices.license_fen, prices.flow_package_20g_fen,
-                       prices.flow_package_50g_fen, prices.flow_package_100g_fen,
-                       prices.flow_package_500g_fen}));
+                      {prices.license_fen, prices.flow_package_20g_fen, prices.flow_package_50g_fen,
+                       prices.flow_package_100g_fen, prices.flow_package_500g_fen}));
   return {};
 }
 
@@ -684,8 +683,8 @@ Result<std::vector<std::string>> PgTransaction::ListRegions() {
 Result<void> PgTransaction::SetRegions(const std::vector<std::string>& regions) {
   MNAD_ROWS(cleared, Run("DELETE FROM regions", {}));
   for (const std::string& region : regions) {
-    MNAD_ROWS(rows, Run("INSERT INTO regions(region) VALUES ($1) ON CONFLICT DO NOTHING",
-                        {region}));
+    MNAD_ROWS(rows,
+              Run("INSERT INTO regions(region) VALUES ($1) ON CONFLICT DO NOTHING", {region}));
   }
   return {};
 }
@@ -745,10 +744,19 @@ Result<std::vector<std::pair<std::string, int64_t>>> PgTransaction::CountEntitie
 
 Result<void> PgTransaction::DeleteEverything() {
   // Children before parents, so that no reference is left dangling.
-  static constexpr const char* kTables[] = {
-      "flow_package_devices", "flow_packages", "orders",    "licenses", "journal",
-      "devices",              "hardware",      "vouchers",  "api_keys", "sub_users",
-      "accounts",             "prices",        "regions"};
+  static constexpr const char* kTables[] = {"flow_package_devices",
+                                            "flow_packages",
+                                            "orders",
+                                            "licenses",
+                                            "journal",
+                                            "devices",
+                                            "hardware",
+                                            "vouchers",
+                                            "api_keys",
+                                            "sub_users",
+                                            "accounts",
+                                            "prices",
+                                            "regions"};
   for (const char* table : kTables) {
     MNAD_ROWS(rows, Run(Sql({"DELETE FROM ", table}), {}));
   }
