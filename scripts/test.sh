@@ -21,6 +21,7 @@ pg_port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()
 trap 'scripts/pg-test-server.sh stop "$pg_dir" || true; rm -rf "$pg_dir"' EXIT
 MNAD_TEST_PG_URL=$(scripts/pg-test-server.sh start "$pg_dir" "$pg_port")
 export MNAD_TEST_PG_URL
+export MNAD_TEST_PG_DIR="$pg_dir"  # the restart tests stop and start it
 echo "PostgreSQL for the tests: ${MNAD_TEST_PG_URL/:mnad-test@/:***@}"
 
 echo "== unit tests =="

@@ -944,7 +944,8 @@ void AdminApi::Handle(http::HttpRequest request, http::Responder respond) const 
     if (request.method != "GET")
       return respond(ErrorResponse({405, "method_not_allowed", "", "Use GET."}));
     bool ready = options_.ready && options_.ready();
-    return respond(JsonResponse(ready ? 200 : 503, {{"status", ready ? "ready" : "starting"}}));
+    // Not ready: the store cannot be reached (PostgreSQL away).
+    return respond(JsonResponse(ready ? 200 : 503, {{"status", ready ? "ready" : "unavailable"}}));
   }
   std::string_view authorization = Header(request, "authorization").value_or("");
   constexpr std::string_view kBearer = "Bearer ";

@@ -380,7 +380,13 @@ int Run(const Config& config) {
                                                   gateway.rate_limiter().keys(),
                                                   gateway.rate_limiter().untracked());
             },
-        .ready = [] { return true; },
+        // SQLite is in the process; PostgreSQL must answer a snapshot.
+        .ready =
+            [&] {
+              return sqlite_store != nullptr ||
+                     store.ReadSnapshot([](store::Transaction&) { return Result<void>(); })
+                         .has_value();
+            },
         .store = &store,
         .random = &random,
         .clock = &clock,
