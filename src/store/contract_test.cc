@@ -22,6 +22,7 @@
 #include "core/test_directory.h"
 #include "mna/action_support.h"
 #include "mna/license_purchase.h"
+#include "store/fault_store.h"
 #include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -178,12 +179,13 @@ class StoreContract : public ::testing::TestWithParam<Backend> {
   }
 
   Result<mna::LicensePurchased> Buy(Store& store, std::string uin, std::string device_id,
-                                    bool roll_back = false) {
+                                    bool roll_back = false, bool auto_voucher = false) {
     Principal principal;
     principal.account_uin = std::move(uin);
     mna::LicensePurchase purchase{.principal = principal,
                                   .target_id = std::move(device_id),
                                   .roll_back = roll_back,
+                                  .voucher = {.auto_voucher = auto_voucher},
                                   .now_unix_millis = kNowMillis};
     return Write<mna::LicensePurchased>(store, [&, purchase](Transaction& transaction) {
       return mna::OrderPerLicense(transaction, purchase, random_);
@@ -216,6 +218,26 @@ class StoreContract : public ::testing::TestWithParam<Backend> {
             << "voucher " << voucher.voucher_id;
       }
     }
+  }
+
+  // What a failed command must leave as it was: every balance, voucher,
+  // license, order, device and journal entry.
+  std::string Summary() {
+    std::string summary;
+    for (const auto& [name, count] : Read<std::vector<std::pair<std::string, int64_t>>>(
+             [](Transaction& t) { return t.CountEntities(); })) {
+      summary += name + "=" + std::to_string(count) + " ";
+    }
+    for (const AccountRecord& account :
+         Read<std::vector<AccountRecord>>([](Transaction& t) { return t.ListAccounts(); })) {
+      summary += account.uin + ":" + std::to_string(account.balance_fen) + " ";
+      std::vector<VoucherRecord> vouchers = *store_->ListVouchers(account.uin);
+      for (const VoucherRecord& voucher : vouchers) {
+        summary += voucher.voucher_id + ":" + std::to_string(voucher.balance_fen) + ":" +
+                   voucher.status + " ";
+      }
+    }
+    return summary;
   }
 
   FakeClock clock_{kNowMillis};
@@ -530,6 +552,52 @@ TEST_P(StoreContract, MoneyIsConservedUnderAMixedConcurrentLoad) {
   EXPECT_EQ(Balance("100") + Balance("200") + Balance("300") + vouchers,
             opening - 4 * kPrice + topped_up.load());
   ExpectBalancesMatchTheJournal();
+}
+
+// A purchase (paid by a voucher and the balance) whose Nth storage call
+// fails, for every N: it answers TransactionException and leaves nothing;
+// past its last call it succeeds.
+TEST_P(StoreContract, APurchaseFailingAtAnyStorageCallLeavesNothing) {
+  FaultyStore faulty(*store_);
+  std::string before = Summary();
+  int64_t failures = 0;
+  for (int64_t call = 1;; ++call) {
+    ASSERT_LT(call, 200) << "the purchase never succeeded";
+    faulty.set_fail_at(call);
+    Result<mna::LicensePurchased> bought =
+        Buy(faulty, "100", "mna-a", /*roll_back=*/false, /*auto_voucher=*/true);
+    if (bought) {
+      EXPECT_EQ(call, faulty.last_calls() + 1);  // the fault was past the last call
+      break;
+    }
+    ++failures;
+    EXPECT_EQ(bought.error().code, ErrorCode::kFailedOperationTransactionException) << call;
+    ASSERT_EQ(Summary(), before) << "after a fault at call " << call;
+  }
+  EXPECT_GE(failures, 8);
+  EXPECT_NE(Summary(), before);
+  EXPECT_EQ((*store_->ListVouchers("100"))[0].balance_fen, 0);  // the voucher paid its part
+  ExpectBalancesMatchTheJournal();
+}
+
+// A RollBack purchase whose Nth storage call fails: the refusal and the
+// deletion stay one unit (both, or neither).
+TEST_P(StoreContract, ARollBackFailingAtAnyStorageCallKeepsTheDevice) {
+  FaultyStore faulty(*store_);
+  std::string before = Summary();
+  for (int64_t call = 1;; ++call) {
+    ASSERT_LT(call, 200) << "the RollBack never completed";
+    faulty.set_fail_at(call);
+    Result<mna::LicensePurchased> refused = Buy(faulty, "200", "mna-poor", /*roll_back=*/true);
+    ASSERT_FALSE(refused.has_value());
+    if (refused.error().code == ErrorCode::kOperationDeniedInsufficientBalance) {
+      EXPECT_FALSE(store_->FindDevice("200", "mna-poor")->has_value());
+      break;
+    }
+    EXPECT_EQ(refused.error().code, ErrorCode::kFailedOperationTransactionException) << call;
+    ASSERT_EQ(Summary(), before) << "after a fault at call " << call;
+    EXPECT_TRUE(store_->FindDevice("200", "mna-poor")->has_value());
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContract,
