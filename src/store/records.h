@@ -219,6 +219,17 @@ struct AccountRecord {
   int64_t created_unix_millis = 0;
 };
 
+// The tables every backend keeps, by the name CountEntities reports:
+// entities, and every table children first (the order a reset deletes in,
+// so that no reference is left dangling).
+inline constexpr const char* kEntityTables[] = {
+    "accounts", "sub_users", "api_keys", "vouchers",      "devices",
+    "hardware", "licenses",  "orders",   "flow_packages", "journal"};
+inline constexpr const char* kTablesChildrenFirst[] = {
+    "flow_package_devices", "flow_packages", "orders",   "licenses",  "journal",
+    "devices",              "hardware",      "vouchers", "api_keys",  "sub_users",
+    "accounts",             "prices",        "regions"};
+
 // Lists are stored one item per line by every backend (items never contain
 // a newline: the seed parser and the API schemas refuse control characters).
 std::string JoinLines(const std::vector<std::string>& items);

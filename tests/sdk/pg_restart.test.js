@@ -28,21 +28,26 @@ function deviceId(i) {
   return `mna-pgr${String(i).padStart(4, '0')}`;
 }
 
+// One account with OPENING fen and `devices` permanent-license devices.
+function writeSeed(devices) {
+  return h.writeSeed({
+    version: 1,
+    regions: ['ap-guangzhou'],
+    prices: { license_fen: PRICE },
+    accounts: [{
+      uin: UIN, app_id: 1391000001, name: 'pg-restart', identity_verified: true, service_authorized: true,
+      balance_fen: OPENING,
+      keys: [{ secret_id: ROOT.secretId, secret_key: ROOT.secretKey }],
+      devices: Array.from({ length: devices }, (_, i) => ({ device_id: deviceId(i), name: `d${i}`, license_pay_mode: 1 })),
+    }],
+  });
+}
+
 const skip = !(h.PG_URL && PG_DIR) && 'needs the test PostgreSQL server (MNAD_TEST_PG_URL, MNAD_TEST_PG_DIR)';
 
 test('purchases while PostgreSQL restarts: acknowledged ones stay, money is conserved, mnad recovers',
   { skip, timeout: 300000 }, async () => {
-    const seedFile = h.writeSeed({
-      version: 1,
-      regions: ['ap-guangzhou'],
-      prices: { license_fen: PRICE },
-      accounts: [{
-        uin: UIN, app_id: 1391000001, name: 'pg-restart', identity_verified: true, service_authorized: true,
-        balance_fen: OPENING,
-        keys: [{ secret_id: ROOT.secretId, secret_key: ROOT.secretKey }],
-        devices: Array.from({ length: DEVICES }, (_, i) => ({ device_id: deviceId(i), name: `d${i}`, license_pay_mode: 1 })),
-      }],
-    });
+    const seedFile = writeSeed(DEVICES);
     // Credentials are looked up again every 100 ms, so that the outage
     // reaches the read path too.
     const server = await h.startServer({
@@ -107,17 +112,7 @@ test('purchases while PostgreSQL restarts: acknowledged ones stay, money is cons
 
 test('while PostgreSQL is stopped: requests answer within a bound, /healthz is not ready, and mnad recovers',
   { skip, timeout: 120000 }, async () => {
-    const seedFile = h.writeSeed({
-      version: 1,
-      regions: ['ap-guangzhou'],
-      prices: { license_fen: PRICE },
-      accounts: [{
-        uin: UIN, app_id: 1391000001, name: 'pg-stop', identity_verified: true, service_authorized: true,
-        balance_fen: OPENING,
-        keys: [{ secret_id: ROOT.secretId, secret_key: ROOT.secretKey }],
-        devices: Array.from({ length: 4 }, (_, i) => ({ device_id: deviceId(i), name: `d${i}`, license_pay_mode: 1 })),
-      }],
-    });
+    const seedFile = writeSeed(4);
     const server = await h.startServer({
       seed: seedFile.path, extraArgs: ['--rate-limit-per-second', '0', '--credential-cache-ms', '100'],
     });

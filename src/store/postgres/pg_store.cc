@@ -229,14 +229,14 @@ PgStore::BatchOutcome PgStore::RunBatch(PgConnection& connection, std::vector<Wr
     return outcome;
   };
 
-  if (Result<void> begun = connection.Exec("BEGIN"); !begun) {
+  // Round trips are what a batch costs: BEGIN goes with the first
+  // savepoint, each command's end with the next one's savepoint, and the
+  // commit marker with the COMMIT.
+  if (Result<void> begun = connection.Exec("BEGIN; SAVEPOINT command"); !begun) {
     return abandon(connection.last_failure(), begun.error().message);
   }
   PgTransaction transaction(connection, /*writing=*/true);
   for (size_t i = 0; i < batch.size(); ++i) {
-    if (Result<void> saved = connection.Exec("SAVEPOINT command"); !saved) {
-      return abandon(connection.last_failure(), saved.error().message);
-    }
     transaction.ResetForCommand();
     transaction.ResetStatementFailure();
     bool keep = batch[i].run(transaction);
@@ -253,17 +253,14 @@ PgStore::BatchOutcome PgStore::RunBatch(PgConnection& connection, std::vector<Wr
       keep = false;
       answers[i] = tl::unexpected(StoreError("The storage transaction failed; nothing changed."));
     }
-    Result<void> ended = connection.Exec(keep ? "RELEASE SAVEPOINT command"
-                                              : "ROLLBACK TO SAVEPOINT command; "
-                                                "RELEASE SAVEPOINT command");
-    if (!ended) return abandon(connection.last_failure(), ended.error().message);
+    std::string end = keep ? "RELEASE SAVEPOINT command"
+                           : "ROLLBACK TO SAVEPOINT command; RELEASE SAVEPOINT command";
+    if (i + 1 < batch.size()) end += "; SAVEPOINT command";
+    if (Result<void> ended = connection.Exec(end); !ended) {
+      return abandon(connection.last_failure(), ended.error().message);
+    }
   }
   int64_t now_ms = clock_->NowUnixMillis();
-  if (Result<PgRows> marked = connection.Query(
-          "INSERT INTO commit_markers(batch_id, at_ms) VALUES ($1, $2)", {batch_id, now_ms});
-      !marked) {
-    return abandon(connection.last_failure(), marked.error().message);
-  }
   if (batch_counter_.load() % kMarkerSweepEveryBatches == 0) {
     if (Result<PgRows> swept = connection.Query("DELETE FROM commit_markers WHERE at_ms < $1",
                                                 {now_ms - kMarkerLifetimeMillis});
@@ -271,11 +268,18 @@ PgStore::BatchOutcome PgStore::RunBatch(PgConnection& connection, std::vector<Wr
       return abandon(connection.last_failure(), swept.error().message);
     }
   }
-  Result<void> committed = connection.Exec("COMMIT");
+  // The batch id is digits and dashes (made here), so it is written inline.
+  Result<void> committed =
+      connection.Exec("INSERT INTO commit_markers(batch_id, at_ms) VALUES ('" + batch_id + "', " +
+                      std::to_string(now_ms) + "); COMMIT");
   if (committed) return BatchOutcome::kCommitted;
   *failure = committed.error().message;
   if (connection.last_failure() == PgFailure::kBroken || connection.broken()) {
     return BatchOutcome::kCommitUnknown;
+  }
+  // The marker was refused (the COMMIT did not run): roll back.
+  if (connection.last_failure() == PgFailure::kStatement) {
+    return abandon(PgFailure::kStatement, *failure);
   }
   // The server refused the COMMIT (a conflict found at commit): rolled back.
   return connection.last_failure() == PgFailure::kConflict ? BatchOutcome::kConflict

@@ -731,11 +731,8 @@ Result<std::vector<JournalEntry>> PgTransaction::ListJournal(const JournalQuery&
 }
 
 Result<std::vector<std::pair<std::string, int64_t>>> PgTransaction::CountEntities() {
-  static constexpr const char* kTables[] = {"accounts",      "sub_users", "api_keys", "vouchers",
-                                            "devices",       "hardware",  "licenses", "orders",
-                                            "flow_packages", "journal"};
   std::vector<std::pair<std::string, int64_t>> counts;
-  for (const char* table : kTables) {
+  for (const char* table : kEntityTables) {
     MNAD_ROWS(rows, Run(Sql({"SELECT count(*) FROM ", table}), {}));
     counts.emplace_back(table, rows->Int(0, 0));
   }
@@ -743,21 +740,7 @@ Result<std::vector<std::pair<std::string, int64_t>>> PgTransaction::CountEntitie
 }
 
 Result<void> PgTransaction::DeleteEverything() {
-  // Children before parents, so that no reference is left dangling.
-  static constexpr const char* kTables[] = {"flow_package_devices",
-                                            "flow_packages",
-                                            "orders",
-                                            "licenses",
-                                            "journal",
-                                            "devices",
-                                            "hardware",
-                                            "vouchers",
-                                            "api_keys",
-                                            "sub_users",
-                                            "accounts",
-                                            "prices",
-                                            "regions"};
-  for (const char* table : kTables) {
+  for (const char* table : kTablesChildrenFirst) {
     MNAD_ROWS(rows, Run(Sql({"DELETE FROM ", table}), {}));
   }
   return {};

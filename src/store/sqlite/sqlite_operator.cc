@@ -294,11 +294,8 @@ Result<std::vector<JournalEntry>> SqliteTransaction::ListJournal(const JournalQu
 }
 
 Result<std::vector<std::pair<std::string, int64_t>>> SqliteTransaction::CountEntities() {
-  static constexpr const char* kTables[] = {"accounts",      "sub_users", "api_keys", "vouchers",
-                                            "devices",       "hardware",  "licenses", "orders",
-                                            "flow_packages", "journal"};
   std::vector<std::pair<std::string, int64_t>> counts;
-  for (const char* table : kTables) {
+  for (const char* table : kEntityTables) {
     Result<std::optional<int64_t>> count =
         QueryOne<int64_t>(connection_, std::string("SELECT count(*) FROM ") + table, {},
                           [](const Statement& row) { return row.Int(0); });
@@ -309,21 +306,7 @@ Result<std::vector<std::pair<std::string, int64_t>>> SqliteTransaction::CountEnt
 }
 
 Result<void> SqliteTransaction::DeleteEverything() {
-  // Children before parents, so that no reference is left dangling.
-  static constexpr const char* kTables[] = {"flow_package_devices",
-                                            "flow_packages",
-                                            "orders",
-                                            "licenses",
-                                            "journal",
-                                            "devices",
-                                            "hardware",
-                                            "vouchers",
-                                            "api_keys",
-                                            "sub_users",
-                                            "accounts",
-                                            "prices",
-                                            "regions"};
-  for (const char* table : kTables) {
+  for (const char* table : kTablesChildrenFirst) {
     Result<Statement> remove = PrepareWrite(std::string("DELETE FROM ") + table);
     if (!remove) return tl::unexpected(remove.error());
     MNAD_TRY(AsTransactionError(remove->Run()));
