@@ -7,6 +7,7 @@
 //   loadgen write-seed FILE --accounts A --devices D
 //   loadgen run --target HOST:PORT --mode order|getdevice|fixed
 //           --connections C --seconds S [--threads T] [--accounts A --devices D]
+//           [--device-offset N]
 #include <fmt/format.h>
 #include <sys/resource.h>
 
@@ -76,6 +77,9 @@ struct Options {
   double warmup_seconds = 1;
   int accounts = 64;
   int devices = 1000;
+  // order: each account's purchases start at this device (a later run on
+  // the same data starts past the devices an earlier one bought).
+  int device_offset = 0;
   int64_t requests = 0;  // > 0: stop after this many requests instead of a duration
   // Threads, each with its own share of the connections: one thread is a
   // ceiling of its own (about 48k requests/s here), below nginx's.
@@ -224,6 +228,7 @@ int Run(const Options& options) {
   Clock::time_point end = start + std::chrono::duration_cast<Clock::duration>(
                                       std::chrono::duration<double>(options.seconds));
   std::vector<std::atomic<int>> next_device(options.accounts);
+  for (std::atomic<int>& next : next_device) next = options.device_offset;
   std::atomic<int64_t> issued{0};
   for (int i = 0; i < options.connections; ++i) {
     size_t t = static_cast<size_t>(i % threads);
@@ -289,7 +294,8 @@ int main(int argc, char** argv) {
         stderr,
         "usage: loadgen write-seed FILE [--accounts A --devices D]\n"
         "       loadgen run --target HOST:PORT --mode order|getdevice|fixed [--connections C]"
-        " [--seconds S] [--warmup S] [--threads T] [--accounts A --devices D]\n");
+        " [--seconds S] [--warmup S] [--threads T] [--accounts A --devices D]"
+        " [--device-offset N]\n");
     return 2;
   }
   Options options;
@@ -311,6 +317,8 @@ int main(int argc, char** argv) {
       options.accounts = std::stoi(value);
     } else if (flag == "--devices") {
       options.devices = std::stoi(value);
+    } else if (flag == "--device-offset") {
+      options.device_offset = std::stoi(value);
     } else if (flag == "--requests") {
       options.requests = std::stoll(value);
     } else if (flag == "--threads") {
