@@ -108,6 +108,11 @@ std::optional<Config> ParseConfig(int argc, char** argv, int* exit_code) {
         if (url.starts_with("postgresql://") || url.starts_with("postgres://")) return "";
         return "must start with postgresql:// or postgres://";
       });
+  app.add_option("--store-writers", config.store_writers,
+                 "PostgreSQL: writer threads, each with its connection; commands are sharded "
+                 "among them by paying account")
+      ->envname("MNAD_STORE_WRITERS")
+      ->check(CLI::Range(1, 64));
   app.add_option("--seed", config.seed_path,
                  "seed file (JSON) applied at start; existing ids are skipped")
       ->envname("MNAD_SEED")

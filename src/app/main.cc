@@ -180,8 +180,8 @@ int Run(const Config& config) {
   store::sqlite::SqliteStore* sqlite_store = nullptr;
   store::postgres::PgStore* pg_store = nullptr;
   if (config.store_url) {
-    Result<std::unique_ptr<store::postgres::PgStore>> opened =
-        store::postgres::PgStore::Open({.settings = {.url = *config.store_url}}, &business_clock);
+    Result<std::unique_ptr<store::postgres::PgStore>> opened = store::postgres::PgStore::Open(
+        {.settings = {.url = *config.store_url}, .writers = config.store_writers}, &business_clock);
     if (!opened) {
       spdlog::error("--store-url {}: {}", store::postgres::RedactUrl(*config.store_url),
                     opened.error().message);

@@ -20,8 +20,10 @@ void ReadAndReply(store::Store& store, const ResponseBody& body, api::ActionRepl
   reply(std::move(response));
 }
 
-void WriteAndReply(store::Store& store, ResponseBody body, api::ActionReply reply) {
-  store::RunInTransaction<boost::json::object>(store, std::move(body), std::move(reply));
+void WriteAndReply(store::Store& store, ResponseBody body, api::ActionReply reply,
+                   std::string shard) {
+  store::RunInTransaction<boost::json::object>(store, std::move(body), std::move(reply),
+                                               std::move(shard));
 }
 
 void AddRule(api::Router& router, MnaDeps& deps, std::string action,
@@ -38,8 +40,10 @@ void AddRule(api::Router& router, MnaDeps& deps, std::string action,
                                      params](store::Transaction& transaction) {
                   return rule(transaction, deps, principal, params);
                 };
-                if (access == Access::kWrite)
-                  return WriteAndReply(deps.store, std::move(body), std::move(reply));
+                if (access == Access::kWrite) {
+                  return WriteAndReply(deps.store, std::move(body), std::move(reply),
+                                       context.principal.account_uin);
+                }
                 ReadAndReply(deps.store, body, std::move(reply));
               }});
 }

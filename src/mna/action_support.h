@@ -38,7 +38,10 @@ void AddRule(api::Router& router, MnaDeps& deps, std::string action,
 // Runs `body` on a read snapshot and replies with what it returns.
 void ReadAndReply(store::Store& store, const ResponseBody& body, api::ActionReply reply);
 // Runs `body` as one write transaction; replies once it is durable.
-void WriteAndReply(store::Store& store, ResponseBody body, api::ActionReply reply);
+// `shard`: the paying account, so that a backend with several writers runs
+// one account's commands on one of them (see store::WriteCommand).
+void WriteAndReply(store::Store& store, ResponseBody body, api::ActionReply reply,
+                   std::string shard = {});
 
 // Refusals of accounts that may not act on MNA at all: suspended (also
 // checked at the gateway, re-read here) and service not authorized.

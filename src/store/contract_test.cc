@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <future>
 #include <map>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -90,7 +91,8 @@ class PgDatabase {
   std::string url_;
 };
 
-enum class Backend { kSqliteDisk, kSqliteMemory, kPostgres };
+// kPostgresSharded: two writers, commands sharded by paying account.
+enum class Backend { kSqliteDisk, kSqliteMemory, kPostgres, kPostgresSharded };
 
 std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
   switch (info.param) {
@@ -100,6 +102,8 @@ std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
       return "SqliteInMemory";
     case Backend::kPostgres:
       return "PostgreSQL";
+    case Backend::kPostgresSharded:
+      return "PostgreSQLTwoWriters";
   }
   return "?";
 }
@@ -107,7 +111,7 @@ std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
 class StoreContract : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    if (GetParam() == Backend::kPostgres) {
+    if (postgres()) {
       const char* url = std::getenv("MNAD_TEST_PG_URL");
       if (url == nullptr || *url == '\0') {
         GTEST_SKIP() << "MNAD_TEST_PG_URL is not set (scripts/pg-test-server.sh starts a server)";
@@ -127,10 +131,16 @@ class StoreContract : public ::testing::TestWithParam<Backend> {
     database_.reset();
   }
 
+  bool postgres() const {
+    return GetParam() == Backend::kPostgres || GetParam() == Backend::kPostgresSharded;
+  }
+
   // Another store on the same state: a second node on PostgreSQL; on
   // SQLite, whose file has one writer, the same store.
+  // Thread-safe: workers of the concurrent cases ask for it at once.
   Store& Other() {
-    if (GetParam() != Backend::kPostgres) return *store_;
+    if (!postgres()) return *store_;
+    std::lock_guard lock(other_mutex_);
     if (!other_) other_ = Open();
     return *other_;
   }
@@ -145,8 +155,12 @@ class StoreContract : public ::testing::TestWithParam<Backend> {
         EXPECT_TRUE(opened.has_value()) << opened.error().message;
         return opened ? std::move(*opened) : nullptr;
       }
-      case Backend::kPostgres: {
-        auto opened = postgres::PgStore::Open({.settings = {.url = database_->url()}}, &clock_);
+      case Backend::kPostgres:
+      case Backend::kPostgresSharded: {
+        auto opened =
+            postgres::PgStore::Open({.settings = {.url = database_->url()},
+                                     .writers = GetParam() == Backend::kPostgresSharded ? 2 : 1},
+                                    &clock_);
         EXPECT_TRUE(opened.has_value()) << opened.error().message;
         return opened ? std::move(*opened) : nullptr;
       }
@@ -155,11 +169,14 @@ class StoreContract : public ::testing::TestWithParam<Backend> {
   }
 
   // Runs `body` as one write command and waits for its durable answer.
+  // `shard`: the paying account, as the MNA handlers give it.
   template <typename T>
-  Result<T> Write(Store& store, std::function<Result<T>(Transaction&)> body) {
+  Result<T> Write(Store& store, std::function<Result<T>(Transaction&)> body,
+                  std::string shard = {}) {
     std::promise<Result<T>> done;
-    RunInTransaction<T>(store, std::move(body),
-                        [&](Result<T> result) { done.set_value(std::move(result)); });
+    RunInTransaction<T>(
+        store, std::move(body), [&](Result<T> result) { done.set_value(std::move(result)); },
+        std::move(shard));
     return done.get_future().get();
   }
   Result<void> Write(std::function<Result<void>(Transaction&)> body) {
@@ -187,9 +204,12 @@ class StoreContract : public ::testing::TestWithParam<Backend> {
                                   .roll_back = roll_back,
                                   .voucher = {.auto_voucher = auto_voucher},
                                   .now_unix_millis = kNowMillis};
-    return Write<mna::LicensePurchased>(store, [&, purchase](Transaction& transaction) {
-      return mna::OrderPerLicense(transaction, purchase, random_);
-    });
+    return Write<mna::LicensePurchased>(
+        store,
+        [&, purchase](Transaction& transaction) {
+          return mna::OrderPerLicense(transaction, purchase, random_);
+        },
+        principal.account_uin);
   }
 
   int64_t Balance(const std::string& uin) {
@@ -247,6 +267,7 @@ class StoreContract : public ::testing::TestWithParam<Backend> {
   TestDirectory memory_{"mnad-contract-memory", "/dev/shm"};
   std::unique_ptr<PgDatabase> database_;
   std::unique_ptr<Store> store_;
+  std::mutex other_mutex_;
   std::unique_ptr<Store> other_;
 };
 
@@ -602,7 +623,7 @@ TEST_P(StoreContract, ARollBackFailingAtAnyStorageCallKeepsTheDevice) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContract,
                          ::testing::Values(Backend::kSqliteDisk, Backend::kSqliteMemory,
-                                           Backend::kPostgres),
+                                           Backend::kPostgres, Backend::kPostgresSharded),
                          BackendName);
 
 }  // namespace

@@ -29,6 +29,9 @@ struct WriteCommand {
   // failed for good (FailedOperation.TransactionException). Called on the
   // store's own thread: keep it short.
   std::function<void(Result<void>)> done;
+  // Commands with the same shard (the paying account) run in submission
+  // order on one writer of a backend that has several; empty: the first.
+  std::string shard;
 };
 
 // A backend implements two methods: reads on a snapshot, and queued
@@ -70,9 +73,10 @@ class Store {
 // durable. When the body answers an error its writes are undone (unless it
 // asked to keep them); when the storage fails, the reply is
 // FailedOperation.TransactionException and nothing changed.
+// `shard`: see WriteCommand.
 template <typename T>
 void RunInTransaction(Store& store, std::function<Result<T>(Transaction&)> body,
-                      std::function<void(Result<T>)> reply) {
+                      std::function<void(Result<T>)> reply, std::string shard = {}) {
   auto outcome = std::make_shared<std::optional<Result<T>>>();
   store.Submit(WriteCommand{.run =
                                 [body = std::move(body), outcome](Transaction& transaction) {
@@ -84,7 +88,8 @@ void RunInTransaction(Store& store, std::function<Result<T>(Transaction&)> body,
                                 [outcome, reply = std::move(reply)](Result<void> durable) {
                                   if (!durable) return reply(tl::unexpected(durable.error()));
                                   reply(std::move(**outcome));
-                                }});
+                                },
+                            .shard = std::move(shard)});
 }
 
 }  // namespace mnad::store

@@ -60,7 +60,12 @@ Result<std::unique_ptr<PgStore>> PgStore::Open(PgStoreOptions options, const Clo
 
 PgStore::PgStore(PgStoreOptions options, const Clock* clock)
     : options_(std::move(options)), clock_(clock), batch_nonce_(StoreNonce()) {
-  for (int i = 0; i < std::max(1, options_.writers); ++i) {
+  options_.writers = std::max(1, options_.writers);
+  queues_.resize(static_cast<size_t>(options_.writers));
+  for (int i = 0; i < options_.writers; ++i) {
+    queue_ready_.push_back(std::make_unique<std::condition_variable>());
+  }
+  for (int i = 0; i < options_.writers; ++i) {
     writers_.emplace_back([this, i] { WriterLoop(i); });
   }
 }
@@ -70,16 +75,19 @@ PgStore::~PgStore() {
     std::lock_guard lock(queue_mutex_);
     stopping_ = true;
   }
-  queue_ready_.notify_all();
+  for (auto& ready : queue_ready_) ready->notify_all();
   for (std::thread& writer : writers_) writer.join();  // every command answered
 }
 
 void PgStore::Submit(WriteCommand command) {
   {
     std::lock_guard lock(queue_mutex_);
-    if (!stopping_ && queue_.size() < options_.queue_commands_max) {
-      queue_.push_back(std::move(command));
-      queue_ready_.notify_one();
+    if (!stopping_ && queued_ < options_.queue_commands_max) {
+      size_t writer =
+          command.shard.empty() ? 0 : std::hash<std::string>{}(command.shard) % queues_.size();
+      queues_[writer].push_back(std::move(command));
+      ++queued_;
+      queue_ready_[writer]->notify_one();
       return;
     }
   }
@@ -99,12 +107,15 @@ void PgStore::WriterLoop(int index) {
   std::vector<WriteCommand> batch;
   while (true) {
     {
+      std::deque<WriteCommand>& queue = queues_[static_cast<size_t>(index)];
       std::unique_lock lock(queue_mutex_);
-      queue_ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything is answered
-      while (!queue_.empty() && batch.size() < options_.batch_commands_max) {
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
+      queue_ready_[static_cast<size_t>(index)]->wait(
+          lock, [this, &queue] { return stopping_ || !queue.empty(); });
+      if (queue.empty()) return;  // stopping, and everything is answered
+      while (!queue.empty() && batch.size() < options_.batch_commands_max) {
+        batch.push_back(std::move(queue.front()));
+        queue.pop_front();
+        --queued_;
       }
     }
     ExecuteBatch(connection, batch);
@@ -269,9 +280,8 @@ PgStore::BatchOutcome PgStore::RunBatch(PgConnection& connection, std::vector<Wr
     }
   }
   // The batch id is digits and dashes (made here), so it is written inline.
-  Result<void> committed =
-      connection.Exec("INSERT INTO commit_markers(batch_id, at_ms) VALUES ('" + batch_id + "', " +
-                      std::to_string(now_ms) + "); COMMIT");
+  Result<void> committed = connection.Exec("INSERT INTO commit_markers(batch_id, at_ms) VALUES ('" +
+                                           batch_id + "', " + std::to_string(now_ms) + "); COMMIT");
   if (committed) return BatchOutcome::kCommitted;
   *failure = committed.error().message;
   if (connection.last_failure() == PgFailure::kBroken || connection.broken()) {

@@ -44,7 +44,9 @@ struct PgStoreOptions {
   size_t batch_commands_max = 256;
   // Commands waiting for a writer; beyond it Submit refuses at once.
   size_t queue_commands_max = 100'000;
-  // Writer threads, each with its connection and its own batches.
+  // Writer threads, each with its connection, its queue and its batches.
+  // A command goes to the writer its shard (the paying account) hashes to,
+  // so one account's commands never wait on another writer's row locks.
   int writers = 1;
   // Read connections at most; a read waits for one up to `read_wait_ms`.
   int readers_max = 8;
@@ -104,8 +106,10 @@ class PgStore final : public Store {
   const Clock* clock_;
 
   mutable std::mutex queue_mutex_;
-  std::condition_variable queue_ready_;
-  std::deque<WriteCommand> queue_;
+  // One queue per writer, each with its wake-up.
+  std::vector<std::deque<WriteCommand>> queues_;
+  std::vector<std::unique_ptr<std::condition_variable>> queue_ready_;
+  size_t queued_ = 0;  // over every queue
   bool stopping_ = false;
   PgWriterStats stats_;
   Histogram batch_sizes_{{1, 2, 4, 8, 16, 32, 64, 128, 256, 512}};
