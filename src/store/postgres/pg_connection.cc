@@ -11,13 +11,6 @@ int64_t PgRows::Int(int row, int column) const {
   return value;
 }
 
-int64_t PgRows::Affected() const {
-  const char* text = PQcmdTuples(result_.get());
-  int64_t value = 0;
-  std::from_chars(text, text + std::char_traits<char>::length(text), value);
-  return value;
-}
-
 Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const PgSettings& settings) {
   std::string timeout = std::to_string(settings.connect_timeout_seconds);
   std::string options =
@@ -66,15 +59,14 @@ Result<PgRows> PgConnection::Finish(PGresult* result) {
   ExecStatusType status = result == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(result);
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
     last_failure_ = PgFailure::kNone;
-    last_sqlstate_.clear();
     return rows;
   }
   const char* state = result == nullptr ? nullptr : PQresultErrorField(result, PG_DIAG_SQLSTATE);
-  last_sqlstate_ = state == nullptr ? "" : state;
-  if (broken() || last_sqlstate_.starts_with("08") || last_sqlstate_ == "57P01" ||
-      last_sqlstate_ == "57P02" || last_sqlstate_ == "57P03") {
+  std::string sqlstate = state == nullptr ? "" : state;
+  if (broken() || sqlstate.starts_with("08") || sqlstate == "57P01" || sqlstate == "57P02" ||
+      sqlstate == "57P03") {
     last_failure_ = PgFailure::kBroken;
-  } else if (last_sqlstate_ == "40001" || last_sqlstate_ == "40P01") {
+  } else if (sqlstate == "40001" || sqlstate == "40P01") {
     last_failure_ = PgFailure::kConflict;
   } else {
     last_failure_ = PgFailure::kStatement;
@@ -83,7 +75,7 @@ Result<PgRows> PgConnection::Finish(PGresult* result) {
       result == nullptr ? PQerrorMessage(connection_) : PQresultErrorMessage(result);
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
   return Fail(ErrorCode::kInternalError,
-              "PostgreSQL" + (last_sqlstate_.empty() ? "" : " " + last_sqlstate_) + ": " + message);
+              "PostgreSQL" + (sqlstate.empty() ? "" : " " + sqlstate) + ": " + message);
 }
 
 Result<void> PgConnection::Exec(std::string_view sql) {

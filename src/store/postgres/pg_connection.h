@@ -31,7 +31,6 @@ class PgParam {
   PgParam(int number) : value_(std::to_string(number)) {}            // NOLINT
   PgParam(bool flag) : value_(flag ? "1" : "0") {}                   // NOLINT
   PgParam(const std::optional<std::string>& text) : value_(text) {}  // NOLINT
-  PgParam(std::nullopt_t) {}                                         // NOLINT
   const std::optional<std::string>& value() const { return value_; }
 
  private:
@@ -55,8 +54,6 @@ class PgRows {
   }
   int64_t Int(int row, int column) const;
   bool Flag(int row, int column) const { return Int(row, column) != 0; }
-  // Rows changed by an INSERT, UPDATE or DELETE.
-  int64_t Affected() const;
 
  private:
   std::unique_ptr<PGresult, void (*)(PGresult*)> result_;
@@ -93,10 +90,7 @@ class PgConnection {
   Result<PgRows> Query(std::string_view sql, const std::vector<PgParam>& params);
 
   PgFailure last_failure() const { return last_failure_; }
-  const std::string& last_sqlstate() const { return last_sqlstate_; }
   bool broken() const { return PQstatus(connection_) != CONNECTION_OK; }
-  // The server's process id, for tests that end a connection from outside.
-  int backend_pid() const { return PQbackendPID(connection_); }
 
  private:
   explicit PgConnection(PGconn* connection) : connection_(connection) {}
@@ -106,7 +100,6 @@ class PgConnection {
   PGconn* connection_;
   std::unordered_map<std::string, std::string> prepared_;  // SQL -> statement name
   PgFailure last_failure_ = PgFailure::kNone;
-  std::string last_sqlstate_;
 };
 
 // The URL without its password, for logs.
