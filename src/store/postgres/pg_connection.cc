@@ -89,9 +89,9 @@ Result<PgRows> PgConnection::Query(std::string_view sql, std::initializer_list<P
 }
 
 Result<PgRows> PgConnection::Query(std::string_view sql, const std::vector<PgParam>& params) {
-  std::string key(sql);
-  auto found = prepared_.find(key);
+  auto found = prepared_.find(sql);
   if (found == prepared_.end()) {
+    std::string key(sql);
     std::string name = "s" + std::to_string(prepared_.size());
     Result<PgRows> prepared = Finish(PQprepare(connection_, name.c_str(), key.c_str(),
                                                static_cast<int>(params.size()), nullptr));

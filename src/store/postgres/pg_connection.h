@@ -98,7 +98,14 @@ class PgConnection {
   Result<PgRows> Finish(PGresult* result);
 
   PGconn* connection_;
-  std::unordered_map<std::string, std::string> prepared_;  // SQL -> statement name
+  // Looked up by the SQL's view, so that a statement prepared before costs
+  // no copy of its text.
+  struct SqlHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
+  };
+  std::unordered_map<std::string, std::string, SqlHash, std::equal_to<>>
+      prepared_;  // SQL -> statement name
   PgFailure last_failure_ = PgFailure::kNone;
 };
 
