@@ -54,6 +54,15 @@ PgConnection::~PgConnection() {
   PQfinish(connection_);
 }
 
+namespace {
+
+std::string Trimmed(std::string message) {
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  return message;
+}
+
+}  // namespace
+
 Result<PgRows> PgConnection::Finish(PGresult* result) {
   PgRows rows(result);
   ExecStatusType status = result == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(result);
@@ -71,16 +80,24 @@ Result<PgRows> PgConnection::Finish(PGresult* result) {
   } else {
     last_failure_ = PgFailure::kStatement;
   }
-  std::string message =
-      result == nullptr ? PQerrorMessage(connection_) : PQresultErrorMessage(result);
-  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  std::string message = Trimmed(result == nullptr || *PQresultErrorMessage(result) == '\0'
+                                    ? PQerrorMessage(connection_)
+                                    : PQresultErrorMessage(result));
   return Fail(ErrorCode::kInternalError,
               "PostgreSQL" + (sqlstate.empty() ? "" : " " + sqlstate) + ": " + message);
 }
 
+void PgConnection::NoteFailure(PgFailure kind, int tag, const std::string& message) {
+  if (failure_.kind == PgFailure::kNone) failure_ = Failure{kind, tag, message};
+}
+
 Result<void> PgConnection::Exec(std::string_view sql) {
+  if (pipelined_) return Fail(ErrorCode::kInternalError, "PostgreSQL: Exec in pipeline mode");
   Result<PgRows> rows = Finish(PQexec(connection_, std::string(sql).c_str()));
-  if (!rows) return tl::unexpected(rows.error());
+  if (!rows) {
+    NoteFailure(last_failure_, tag_, rows.error().message);
+    return tl::unexpected(rows.error());
+  }
   return {};
 }
 
@@ -89,13 +106,26 @@ Result<PgRows> PgConnection::Query(std::string_view sql, std::initializer_list<P
 }
 
 Result<PgRows> PgConnection::Query(std::string_view sql, const std::vector<PgParam>& params) {
+  if (pipelined_) {
+    Send(sql, params, /*wanted=*/true);
+    if (!send_failed_) {
+      PQsendFlushRequest(connection_);
+      PQflush(connection_);
+    }
+    Result<std::vector<PgRows>> rows = Collect();
+    if (!rows) return tl::unexpected(rows.error());
+    return std::move(rows->back());
+  }
   auto found = prepared_.find(sql);
   if (found == prepared_.end()) {
     std::string key(sql);
-    std::string name = "s" + std::to_string(prepared_.size());
+    std::string name = "s" + std::to_string(statements_prepared_++);
     Result<PgRows> prepared = Finish(PQprepare(connection_, name.c_str(), key.c_str(),
                                                static_cast<int>(params.size()), nullptr));
-    if (!prepared) return prepared;
+    if (!prepared) {
+      NoteFailure(last_failure_, tag_, prepared.error().message);
+      return prepared;
+    }
     found = prepared_.emplace(std::move(key), std::move(name)).first;
   }
   std::vector<const char*> values;
@@ -103,8 +133,149 @@ Result<PgRows> PgConnection::Query(std::string_view sql, const std::vector<PgPar
   for (const PgParam& param : params) {
     values.push_back(param.value() ? param.value()->c_str() : nullptr);
   }
-  return Finish(PQexecPrepared(connection_, found->second.c_str(), static_cast<int>(values.size()),
-                               values.data(), nullptr, nullptr, 0));
+  Result<PgRows> rows =
+      Finish(PQexecPrepared(connection_, found->second.c_str(), static_cast<int>(values.size()),
+                            values.data(), nullptr, nullptr, 0));
+  if (!rows) NoteFailure(last_failure_, tag_, rows.error().message);
+  return rows;
+}
+
+Result<std::vector<PgRows>> PgConnection::QueryEach(const std::vector<Statement>& statements) {
+  if (!pipelined_) {
+    std::vector<PgRows> each;
+    for (const Statement& statement : statements) {
+      Result<PgRows> rows = Query(statement.sql, statement.params);
+      if (!rows) return tl::unexpected(rows.error());
+      each.push_back(std::move(*rows));
+    }
+    return each;
+  }
+  for (const Statement& statement : statements) Send(statement.sql, statement.params, true);
+  if (!send_failed_) {
+    PQsendFlushRequest(connection_);
+    PQflush(connection_);
+  }
+  return Collect();
+}
+
+Result<void> PgConnection::EnterPipeline() {
+  if (PQenterPipelineMode(connection_) != 1) {
+    return Fail(ErrorCode::kInternalError,
+                "PostgreSQL: cannot enter pipeline mode: " + Trimmed(PQerrorMessage(connection_)));
+  }
+  pipelined_ = true;
+  return {};
+}
+
+void PgConnection::Defer(std::string_view sql, const std::vector<PgParam>& params) {
+  Send(sql, params, /*wanted=*/false);
+}
+
+Result<void> PgConnection::Sync() {
+  if (!send_failed_) {
+    if (PQpipelineSync(connection_) == 1) {
+      queued_.push_back({Queued::kSync, tag_, false, {}});
+    } else {
+      send_failed_ = true;
+      NoteFailure(PgFailure::kBroken, tag_, "PostgreSQL: " + Trimmed(PQerrorMessage(connection_)));
+    }
+  }
+  Result<std::vector<PgRows>> rows = Collect();
+  if (!rows) return tl::unexpected(rows.error());
+  return {};
+}
+
+void PgConnection::Send(std::string_view sql, const std::vector<PgParam>& params, bool wanted) {
+  if (send_failed_) return;
+  auto found = prepared_.find(sql);
+  if (found == prepared_.end()) {
+    std::string name = "s" + std::to_string(statements_prepared_++);
+    found = prepared_.emplace(std::string(sql), std::move(name)).first;
+    if (PQsendPrepare(connection_, found->second.c_str(), found->first.c_str(),
+                      static_cast<int>(params.size()), nullptr) != 1) {
+      prepared_.erase(found);
+      send_failed_ = true;
+      NoteFailure(PgFailure::kBroken, tag_, "PostgreSQL: " + Trimmed(PQerrorMessage(connection_)));
+      return;
+    }
+    queued_.push_back({Queued::kPrepare, tag_, false, found->first});
+  }
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const PgParam& param : params) {
+    values.push_back(param.value() ? param.value()->c_str() : nullptr);
+  }
+  if (PQsendQueryPrepared(connection_, found->second.c_str(), static_cast<int>(values.size()),
+                          values.data(), nullptr, nullptr, 0) != 1) {
+    send_failed_ = true;
+    NoteFailure(PgFailure::kBroken, tag_, "PostgreSQL: " + Trimmed(PQerrorMessage(connection_)));
+    return;
+  }
+  queued_.push_back({Queued::kStatement, tag_, wanted, {}});
+}
+
+Result<std::vector<PgRows>> PgConnection::Collect() {
+  auto gone = [this](int tag) {
+    // The connection is unusable: nothing queued will answer.
+    std::string message = "PostgreSQL: " + Trimmed(PQerrorMessage(connection_));
+    NoteFailure(PgFailure::kBroken, tag, message);
+    queued_.clear();
+    last_failure_ = PgFailure::kBroken;
+    return Fail(ErrorCode::kInternalError, message);
+  };
+  if (send_failed_) return gone(tag_);
+  std::vector<PgRows> wanted;
+  std::optional<Error> first_error;
+  PgFailure first_kind = PgFailure::kNone;
+  bool synced_since_error = false;
+  while (!queued_.empty()) {
+    Queued entry = std::move(queued_.front());
+    queued_.pop_front();
+    PGresult* raw = PQgetResult(connection_);
+    if (raw == nullptr) return gone(entry.tag);
+    ExecStatusType status = PQresultStatus(raw);
+    if (entry.kind == Queued::kSync) {
+      PQclear(raw);
+      if (status != PGRES_PIPELINE_SYNC) return gone(entry.tag);
+      synced_since_error = first_error.has_value();
+      continue;
+    }
+    // The NULL that ends this statement's results.
+    while (PGresult* more = PQgetResult(connection_)) PQclear(more);
+    if (status == PGRES_PIPELINE_ABORTED) {
+      // Skipped by the server after an earlier failure, reported already
+      // (a skipped PREPARE did not happen: it is sent again next time).
+      PQclear(raw);
+      if (entry.kind == Queued::kPrepare) prepared_.erase(entry.sql);
+      if (!first_error) {
+        first_error = Error{ErrorCode::kInternalError, "PostgreSQL: skipped after a failure"};
+        first_kind = PgFailure::kStatement;
+      }
+      continue;
+    }
+    Result<PgRows> rows = Finish(raw);
+    if (!rows) {
+      if (entry.kind == Queued::kPrepare) prepared_.erase(entry.sql);
+      NoteFailure(last_failure_, entry.tag, rows.error().message);
+      if (!first_error) {
+        first_error = rows.error();
+        first_kind = last_failure_;
+      }
+      if (last_failure_ == PgFailure::kBroken) return gone(entry.tag);
+      continue;
+    }
+    if (entry.wanted) wanted.push_back(std::move(*rows));
+  }
+  if (!first_error) return wanted;
+  // The server skips every message up to a Sync: one makes the pipeline
+  // usable again (the transaction stays aborted).
+  if (!synced_since_error) {
+    if (PQpipelineSync(connection_) != 1) return gone(tag_);
+    queued_.push_back({Queued::kSync, tag_, false, {}});
+    (void)Collect();
+  }
+  last_failure_ = first_kind;
+  return tl::unexpected(*first_error);
 }
 
 std::string RedactUrl(std::string_view url) {

@@ -9,6 +9,7 @@
 #include <libpq-fe.h>
 
 #include <cstdint>
+#include <deque>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -84,18 +85,62 @@ class PgConnection {
   PgConnection& operator=(const PgConnection&) = delete;
 
   // Runs SQL with no parameters; several statements may be sent at once.
+  // Not in pipeline mode.
   Result<void> Exec(std::string_view sql);
-  // Runs one statement with parameters, prepared once per connection.
+  // Runs one statement with parameters, prepared once per connection. In
+  // pipeline mode the statements deferred before it go in the same round
+  // trip, and their results are read first.
   Result<PgRows> Query(std::string_view sql, std::initializer_list<PgParam> params);
   Result<PgRows> Query(std::string_view sql, const std::vector<PgParam>& params);
+  // Runs statements in order and returns each one's rows; in pipeline mode
+  // in one round trip (each statement still starts after the one before it
+  // has finished, locks included).
+  struct Statement {
+    std::string_view sql;
+    std::vector<PgParam> params;
+  };
+  Result<std::vector<PgRows>> QueryEach(const std::vector<Statement>& statements);
+
+  // Pipeline mode (libpq's), for a writer: a statement whose rows are not
+  // needed is deferred, and sent with the next statement that needs an
+  // answer, or with the next Sync. A failure stops the statements queued
+  // after it (the server skips them) and is reported by whatever read the
+  // results, with the tag that was current when the failing statement was
+  // queued (see failure()).
+  Result<void> EnterPipeline();
+  bool pipelined() const { return pipelined_; }
+  void Defer(std::string_view sql, const std::vector<PgParam>& params);
+  // Sends everything deferred, waits for every result.
+  Result<void> Sync();
+  // The tag given to the statements queued from now on (a writer: the
+  // index of the command in its batch).
+  void set_tag(int tag) { tag_ = tag; }
+
+  // The first failure met since ClearFailure(): its kind and the tag of the
+  // statement that failed. In pipeline mode the transaction is then aborted
+  // (the pipeline itself is already usable again).
+  struct Failure {
+    PgFailure kind = PgFailure::kNone;
+    int tag = 0;
+    std::string message;
+  };
+  const Failure& failure() const { return failure_; }
+  void ClearFailure() { failure_ = {}; }
 
   PgFailure last_failure() const { return last_failure_; }
-  bool broken() const { return PQstatus(connection_) != CONNECTION_OK; }
+  bool broken() const { return send_failed_ || PQstatus(connection_) != CONNECTION_OK; }
 
  private:
   explicit PgConnection(PGconn* connection) : connection_(connection) {}
   // Turns a finished command into rows or an error, and records the failure.
   Result<PgRows> Finish(PGresult* result);
+  // Queues a statement (and its PREPARE the first time), pipeline mode.
+  void Send(std::string_view sql, const std::vector<PgParam>& params, bool wanted);
+  // Reads the result of every queued statement, in order; returns the rows
+  // of those that were wanted, or the first failure.
+  Result<std::vector<PgRows>> Collect();
+  // Records a failure (the first one stays) with the current statement's tag.
+  void NoteFailure(PgFailure kind, int tag, const std::string& message);
 
   PGconn* connection_;
   // Looked up by the SQL's view, so that a statement prepared before costs
@@ -106,7 +151,21 @@ class PgConnection {
   };
   std::unordered_map<std::string, std::string, SqlHash, std::equal_to<>>
       prepared_;  // SQL -> statement name
+  uint64_t statements_prepared_ = 0;
   PgFailure last_failure_ = PgFailure::kNone;
+  Failure failure_;
+
+  // Pipeline mode: what was sent and whose result is still to be read.
+  struct Queued {
+    enum Kind { kPrepare, kStatement, kSync } kind;
+    int tag;
+    bool wanted;      // its rows are returned
+    std::string sql;  // kPrepare: the statement forgotten if it fails
+  };
+  bool pipelined_ = false;
+  bool send_failed_ = false;  // the connection refused a statement: it is unusable
+  int tag_ = 0;
+  std::deque<Queued> queued_;
 };
 
 // The URL without its password, for logs.

@@ -18,6 +18,9 @@ constexpr int64_t kNanosPerMilli = 1'000'000;
 // within seconds of it).
 constexpr int64_t kMarkerLifetimeMillis = 10 * 60 * 1000;
 constexpr uint64_t kMarkerSweepEveryBatches = 1024;
+// The tag of the batch's own statements (BEGIN, the marker, COMMIT), as
+// opposed to a command's index.
+constexpr int kTagBatch = -1;
 
 // Deadlines and durations are real time, whatever the business clock says.
 int64_t SteadyNanos() {
@@ -144,6 +147,7 @@ void PgStore::ExecuteBatch(std::unique_ptr<PgConnection>& connection,
   int64_t started = SteadyNanos();
   int64_t deadline = started + options_.unavailable_wait_ms * kNanosPerMilli;
   std::vector<Result<void>> answers(batch.size());
+  std::vector<bool> isolated(batch.size(), false);
   int conflicts = 0;
   bool commit_unknown = false;
   std::string failure;
@@ -157,6 +161,12 @@ void PgStore::ExecuteBatch(std::unique_ptr<PgConnection>& connection,
   while (true) {
     if (!connection || connection->broken()) {
       connection = ConnectBefore(deadline, &failure);
+      if (connection) {
+        if (Result<void> piped = connection->EnterPipeline(); !piped) {
+          failure = piped.error().message;
+          connection.reset();
+        }
+      }
       if (!connection) {
         if (commit_unknown) {
           spdlog::error("PostgreSQL: a batch of {} commands may or may not have committed: {}",
@@ -183,8 +193,14 @@ void PgStore::ExecuteBatch(std::unique_ptr<PgConnection>& connection,
       if (!marker->empty()) break;  // it committed: answers stand
       commit_unknown = false;       // it did not: run it again
     }
-    BatchOutcome outcome = RunBatch(*connection, batch, batch_id, answers, &failure);
+    BatchOutcome outcome = RunBatch(*connection, batch, batch_id, answers, isolated, &failure);
     if (outcome == BatchOutcome::kCommitted) break;
+    if (outcome == BatchOutcome::kIsolate) {
+      // One command more runs in its savepoint (at most once each).
+      std::lock_guard lock(queue_mutex_);
+      ++stats_.isolated_commands;
+      continue;
+    }
     if (outcome == BatchOutcome::kCommitUnknown) {
       commit_unknown = true;
       continue;
@@ -227,73 +243,101 @@ void PgStore::ExecuteBatch(std::unique_ptr<PgConnection>& connection,
 
 PgStore::BatchOutcome PgStore::RunBatch(PgConnection& connection, std::vector<WriteCommand>& batch,
                                         const std::string& batch_id,
-                                        std::vector<Result<void>>& answers, std::string* failure) {
-  auto outcome_of = [&](PgFailure kind, const std::string& message) {
-    *failure = message;
-    if (kind == PgFailure::kBroken || connection.broken()) return BatchOutcome::kBroken;
-    if (kind == PgFailure::kConflict) return BatchOutcome::kConflict;
-    return BatchOutcome::kFailed;
-  };
-  auto abandon = [&](PgFailure kind, const std::string& message) {
-    BatchOutcome outcome = outcome_of(kind, message);
-    if (outcome != BatchOutcome::kBroken) (void)connection.Exec("ROLLBACK");
+                                        std::vector<Result<void>>& answers,
+                                        std::vector<bool>& isolated, std::string* failure) {
+  // After a failure the pipeline is usable again and the transaction is
+  // aborted: it is rolled back, unless the connection is gone.
+  auto abandon = [&](BatchOutcome outcome) {
+    *failure = connection.failure().message;
+    if (connection.broken()) return BatchOutcome::kBroken;
+    connection.set_tag(kTagBatch);
+    (void)connection.Query("ROLLBACK", {});
     return outcome;
   };
+  // A failed statement: a conflict or a broken connection concerns the
+  // whole batch; a refused statement, the command that sent it, which then
+  // runs again in a savepoint of its own.
+  auto failed = [&]() {
+    const PgConnection::Failure& found = connection.failure();
+    if (found.kind == PgFailure::kBroken || connection.broken()) {
+      return abandon(BatchOutcome::kBroken);
+    }
+    if (found.kind == PgFailure::kConflict) return abandon(BatchOutcome::kConflict);
+    if (found.tag < 0 || isolated[static_cast<size_t>(found.tag)]) {
+      return abandon(BatchOutcome::kFailed);
+    }
+    isolated[static_cast<size_t>(found.tag)] = true;
+    return abandon(BatchOutcome::kIsolate);
+  };
 
-  // Round trips are what a batch costs: BEGIN goes with the first
-  // savepoint, each command's end with the next one's savepoint, and the
-  // commit marker with the COMMIT.
-  if (Result<void> begun = connection.Exec("BEGIN; SAVEPOINT command"); !begun) {
-    return abandon(connection.last_failure(), begun.error().message);
-  }
+  // Round trips are what a batch costs. A command runs without a savepoint:
+  // its writes are deferred and go with the next statement that needs an
+  // answer (often the next command's first read), and BEGIN with the
+  // batch's first one. Only a command that must be undone alone (it wrote,
+  // then answered an error, or a statement of it was refused) runs again,
+  // with the whole batch, in a savepoint: a subtransaction per command
+  // would cost a round trip each, and PostgreSQL slows down for everyone
+  // once a transaction has more than 64 of them.
+  connection.ClearFailure();
+  connection.set_tag(kTagBatch);
+  connection.Defer("BEGIN", {});
   PgTransaction transaction(connection, /*writing=*/true);
   for (size_t i = 0; i < batch.size(); ++i) {
+    connection.set_tag(static_cast<int>(i));
     transaction.ResetForCommand();
     transaction.ResetStatementFailure();
-    bool keep = batch[i].run(transaction);
-    if (transaction.statement_failed()) {
-      PgFailure kind = transaction.first_failure();
-      if (kind == PgFailure::kConflict || kind == PgFailure::kBroken || connection.broken()) {
-        return abandon(kind, "a statement met a conflict or a broken connection");
-      }
-    }
+    transaction.ResetWrote();
     answers[i] = {};
-    if (keep && transaction.statement_failed()) {
-      // The rule went on after a refused statement: its effects cannot be
-      // trusted, so they are undone and it answers the failure.
-      keep = false;
+    if (!isolated[i]) {
+      bool keep = batch[i].run(transaction);
+      if (transaction.statement_failed() || connection.failure().kind != PgFailure::kNone) {
+        return failed();
+      }
+      if (!keep && transaction.wrote()) {
+        isolated[i] = true;
+        return abandon(BatchOutcome::kIsolate);
+      }
+      continue;
+    }
+    connection.Defer("SAVEPOINT command", {});
+    bool keep = batch[i].run(transaction);
+    Result<void> synced = connection.Sync();  // this command's failures, if any
+    PgFailure kind = connection.failure().kind;
+    if (kind == PgFailure::kBroken || kind == PgFailure::kConflict || connection.broken()) {
+      return failed();
+    }
+    if (!synced || transaction.statement_failed()) {
+      // Undone; the rule went on after a refused statement, so whatever it
+      // answered, it answers the failure.
       answers[i] = tl::unexpected(StoreError("The storage transaction failed; nothing changed."));
+      keep = false;
     }
-    std::string end = keep ? "RELEASE SAVEPOINT command"
-                           : "ROLLBACK TO SAVEPOINT command; RELEASE SAVEPOINT command";
-    if (i + 1 < batch.size()) end += "; SAVEPOINT command";
-    if (Result<void> ended = connection.Exec(end); !ended) {
-      return abandon(connection.last_failure(), ended.error().message);
+    connection.ClearFailure();
+    if (!keep) {
+      connection.Defer("ROLLBACK TO SAVEPOINT command", {});
+      transaction.DropCachedReads();
     }
+    connection.Defer("RELEASE SAVEPOINT command", {});
   }
+  connection.set_tag(kTagBatch);
   int64_t now_ms = clock_->NowUnixMillis();
   if (batch_counter_.load() % kMarkerSweepEveryBatches == 0) {
-    if (Result<PgRows> swept = connection.Query("DELETE FROM commit_markers WHERE at_ms < $1",
-                                                {now_ms - kMarkerLifetimeMillis});
-        !swept) {
-      return abandon(connection.last_failure(), swept.error().message);
-    }
+    connection.Defer("DELETE FROM commit_markers WHERE at_ms < $1",
+                     {now_ms - kMarkerLifetimeMillis});
   }
-  // The batch id is digits and dashes (made here), so it is written inline.
-  Result<void> committed = connection.Exec("INSERT INTO commit_markers(batch_id, at_ms) VALUES ('" +
-                                           batch_id + "', " + std::to_string(now_ms) + "); COMMIT");
-  if (committed) return BatchOutcome::kCommitted;
-  *failure = committed.error().message;
-  if (connection.last_failure() == PgFailure::kBroken || connection.broken()) {
+  connection.Defer("INSERT INTO commit_markers(batch_id, at_ms) VALUES ($1, $2)",
+                   {batch_id, now_ms});
+  connection.Defer("COMMIT", {});
+  if (connection.Sync()) return BatchOutcome::kCommitted;
+  if (connection.broken()) {
+    *failure = connection.failure().message;
+    // Whether the COMMIT reached the server and ran is unknown (unless the
+    // failure came before it, which the marker tells too).
     return BatchOutcome::kCommitUnknown;
   }
-  // The marker was refused (the COMMIT did not run): roll back.
-  if (connection.last_failure() == PgFailure::kStatement) {
-    return abandon(PgFailure::kStatement, *failure);
-  }
-  // The server refused the COMMIT (a conflict found at commit): rolled back.
-  return connection.last_failure() == PgFailure::kConflict ? BatchOutcome::kConflict
-                                                           : BatchOutcome::kFailed;
+  // A deferred statement was refused (the COMMIT did not run), or the
+  // server refused the COMMIT itself: rolled back either way.
+  return failed();
 }
 
 Result<std::unique_ptr<PgConnection>> PgStore::TakeReader() {

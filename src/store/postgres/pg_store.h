@@ -1,11 +1,14 @@
 // The PostgreSQL Store: the state of any number of mnad nodes in one
 // database.
 //
-// Writes: each writer thread owns one connection. It takes every command
-// waiting (up to a bound) and runs them in one transaction, each in its own
-// SAVEPOINT, so that a command that answers an error is undone alone; one
-// COMMIT (synchronous_commit on) then makes the whole batch durable before
-// any of its commands is answered: group commit. Rules lock the rows they
+// Writes: each writer thread owns one connection, in libpq's pipeline
+// mode. It takes every command waiting (up to a bound) and runs them in one
+// transaction; one COMMIT (synchronous_commit on) then makes the whole
+// batch durable before any of its commands is answered: group commit.
+// Writes are deferred and travel with the next read, so a purchase costs
+// two round trips. A command that must be undone alone (it answered an
+// error after writing, or the database refused one of its statements) gets
+// a SAVEPOINT of its own, and the batch runs again. Rules lock the rows they
 // change (SELECT ... FOR UPDATE), so the database orders the commands of
 // every node. A serialization failure or deadlock sends the batch back to
 // the start, with back-off, up to a bound; then its commands answer
@@ -66,6 +69,7 @@ struct PgWriterStats {
   uint64_t reconnects = 0;       // connections replaced
   uint64_t commits_unknown = 0;  // COMMITs whose outcome was read back from the marker
   uint64_t failed_batches = 0;   // batches whose commands answered an error for the store
+  uint64_t isolated_commands = 0;  // commands re-run in a savepoint, to be undone alone
 };
 
 class PgStore final : public Store {
@@ -88,12 +92,15 @@ class PgStore final : public Store {
 
   void WriterLoop(int index);
   void ExecuteBatch(std::unique_ptr<PgConnection>& connection, std::vector<WriteCommand>& batch);
-  enum class BatchOutcome { kCommitted, kConflict, kBroken, kCommitUnknown, kFailed };
-  // One attempt: BEGIN, every command in its savepoint, the marker, COMMIT.
-  // `answers` receives each command's own answer for the store.
+  // kIsolate: a command must be undone alone; the batch runs again with
+  // that command in a savepoint.
+  enum class BatchOutcome { kCommitted, kConflict, kBroken, kCommitUnknown, kFailed, kIsolate };
+  // One attempt: BEGIN, every command (those marked `isolated` each in a
+  // savepoint), the marker, COMMIT. `answers` receives each command's own
+  // answer for the store.
   BatchOutcome RunBatch(PgConnection& connection, std::vector<WriteCommand>& batch,
                         const std::string& batch_id, std::vector<Result<void>>& answers,
-                        std::string* failure);
+                        std::vector<bool>& isolated, std::string* failure);
   // A connection, made within the deadline (nullptr: the database is away).
   std::unique_ptr<PgConnection> ConnectBefore(int64_t deadline_nanos, std::string* failure);
 

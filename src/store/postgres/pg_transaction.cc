@@ -169,15 +169,31 @@ Result<PgRows> PgTransaction::Run(std::string_view sql, std::initializer_list<Pg
   return Run(sql, std::vector<PgParam>(params));
 }
 
+Error PgTransaction::StatementFailed(const Error& error) {
+  if (!statement_failed_) first_failure_ = connection_.last_failure();
+  statement_failed_ = true;
+  return Error{ErrorCode::kFailedOperationTransactionException,
+               "The storage transaction failed: " + error.message};
+}
+
 Result<PgRows> PgTransaction::Run(std::string_view sql, const std::vector<PgParam>& params) {
   Result<PgRows> rows = connection_.Query(sql, params);
-  if (!rows) {
-    if (!statement_failed_) first_failure_ = connection_.last_failure();
-    statement_failed_ = true;
-    return Fail(ErrorCode::kFailedOperationTransactionException,
-                "The storage transaction failed: " + rows.error().message);
-  }
+  if (!rows) return tl::unexpected(StatementFailed(rows.error()));
   return rows;
+}
+
+Result<void> PgTransaction::Write(std::string_view sql, std::initializer_list<PgParam> params) {
+  return Write(sql, std::vector<PgParam>(params));
+}
+
+Result<void> PgTransaction::Write(std::string_view sql, const std::vector<PgParam>& params) {
+  wrote_ = true;
+  if (writing_ && connection_.pipelined()) {
+    connection_.Defer(sql, params);
+    return {};
+  }
+  MNAD_ROWS(rows, Run(sql, params));
+  return {};
 }
 
 Result<std::optional<AccountRecord>> PgTransaction::FindAccount(std::string_view uin) {
@@ -201,16 +217,22 @@ Result<std::optional<DevicePurchaseTarget>> PgTransaction::FindDevicePurchaseTar
   // the lock was granted, so it sees a license that a concurrent purchase
   // of the same device committed while this one waited. (One statement with
   // a join would re-check the locked row only, and miss it.)
-  MNAD_ROWS(device, Run(Sql({"SELECT license_payer, license_pay_mode FROM devices WHERE "
-                             "device_id=$1 AND account_uin=$2",
-                             Lock()}),
-                        {device_id, account_uin}));
-  if (device->empty()) return std::nullopt;
-  MNAD_ROWS(license, Run("SELECT resource_id FROM licenses WHERE device_id=$1", {device_id}));
+  // Pipelined, the two statements still run one after the other, in one
+  // round trip.
+  std::string device_sql = Sql({"SELECT license_payer, license_pay_mode FROM devices WHERE "
+                                "device_id=$1 AND account_uin=$2",
+                                Lock()});
+  Result<std::vector<PgRows>> rows = connection_.QueryEach(
+      {{device_sql, {device_id, account_uin}},
+       {"SELECT resource_id FROM licenses WHERE device_id=$1", {device_id}}});
+  if (!rows) return tl::unexpected(StatementFailed(rows.error()));
+  const PgRows& device = (*rows)[0];
+  const PgRows& license = (*rows)[1];
+  if (device.empty()) return std::nullopt;
   return DevicePurchaseTarget{
-      .license_payer = ReadPayer(*device, 0, 0),
-      .license_pay_mode = device->Int(0, 1),
-      .license_resource_id = license->empty() ? std::nullopt : license->OptionalText(0, 0)};
+      .license_payer = ReadPayer(device, 0, 0),
+      .license_pay_mode = device.Int(0, 1),
+      .license_resource_id = license.empty() ? std::nullopt : license.OptionalText(0, 0)};
 }
 
 Result<std::optional<HardwareRecord>> PgTransaction::FindHardware(std::string_view vendor_uin,
@@ -236,6 +258,9 @@ Result<std::vector<VoucherRecord>> PgTransaction::ListVouchers(std::string_view 
 }
 
 Result<Prices> PgTransaction::GetPrices() {
+  // Read once per transaction: a price change that commits meanwhile is
+  // ordered after this batch, whose commands were all submitted before.
+  if (prices_) return *prices_;
   MNAD_ROWS(rows, Run("SELECT license_fen, flow_20g_fen, flow_50g_fen, flow_100g_fen, "
                       "flow_500g_fen FROM prices WHERE id=1",
                       {}));
@@ -247,6 +272,7 @@ Result<Prices> PgTransaction::GetPrices() {
     prices.flow_package_100g_fen = rows->Int(0, 3);
     prices.flow_package_500g_fen = rows->Int(0, 4);
   }
+  prices_ = prices;
   return prices;
 }
 
@@ -260,19 +286,19 @@ Result<bool> PgTransaction::DeviceHasFlowPackageInEffect(std::string_view device
 }
 
 Result<void> PgTransaction::SetAccountBalance(std::string_view uin, int64_t balance_fen) {
-  MNAD_ROWS(rows, Run("UPDATE accounts SET balance_fen=$2 WHERE uin=$1", {uin, balance_fen}));
+  MNAD_TRY(Write("UPDATE accounts SET balance_fen=$2 WHERE uin=$1", {uin, balance_fen}));
   return {};
 }
 
 Result<void> PgTransaction::SetVoucherBalance(std::string_view voucher_id, int64_t balance_fen,
                                               std::string_view status) {
-  MNAD_ROWS(rows, Run("UPDATE vouchers SET balance_fen=$2, status=$3 WHERE voucher_id=$1",
+  MNAD_TRY(Write("UPDATE vouchers SET balance_fen=$2, status=$3 WHERE voucher_id=$1",
                       {voucher_id, balance_fen, status}));
   return {};
 }
 
 Result<void> PgTransaction::InsertOrder(const OrderRecord& order) {
-  MNAD_ROWS(rows, Run("INSERT INTO orders(order_id, account_uin, caller_uin, action, resource_id, "
+  MNAD_TRY(Write("INSERT INTO orders(order_id, account_uin, caller_uin, action, resource_id, "
                       "total_fen, voucher_id, voucher_fen, balance_fen, created_ms) VALUES "
                       "($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)",
                       {order.order_id, order.account_uin, order.caller_uin, order.action,
@@ -282,7 +308,7 @@ Result<void> PgTransaction::InsertOrder(const OrderRecord& order) {
 }
 
 Result<void> PgTransaction::InsertLicense(const LicenseRecord& license) {
-  MNAD_ROWS(rows, Run("INSERT INTO licenses(resource_id, account_uin, device_id, hardware_id, "
+  MNAD_TRY(Write("INSERT INTO licenses(resource_id, account_uin, device_id, hardware_id, "
                       "order_id, created_ms) VALUES ($1,$2,$3,$4,$5,$6)",
                       {license.resource_id, license.account_uin, license.device_id,
                        license.hardware_id, license.order_id, license.created_unix_millis}));
@@ -290,7 +316,7 @@ Result<void> PgTransaction::InsertLicense(const LicenseRecord& license) {
 }
 
 Result<void> PgTransaction::AppendJournal(const JournalEntry& entry) {
-  MNAD_ROWS(rows, Run("INSERT INTO journal(at_ms, account_uin, voucher_id, delta_fen, "
+  MNAD_TRY(Write("INSERT INTO journal(at_ms, account_uin, voucher_id, delta_fen, "
                       "balance_after_fen, reason, order_id, action) VALUES "
                       "($1,$2,$3,$4,$5,$6,$7,$8)",
                       {entry.at_unix_millis, entry.account_uin, entry.voucher_id, entry.delta_fen,
@@ -300,12 +326,12 @@ Result<void> PgTransaction::AppendJournal(const JournalEntry& entry) {
 }
 
 Result<void> PgTransaction::DeleteDevice(std::string_view device_id) {
-  MNAD_ROWS(rows, Run("DELETE FROM devices WHERE device_id=$1", {device_id}));
+  MNAD_TRY(Write("DELETE FROM devices WHERE device_id=$1", {device_id}));
   return {};
 }
 
 Result<void> PgTransaction::DeleteHardware(std::string_view hardware_id) {
-  MNAD_ROWS(rows, Run("DELETE FROM hardware WHERE hardware_id=$1", {hardware_id}));
+  MNAD_TRY(Write("DELETE FROM hardware WHERE hardware_id=$1", {hardware_id}));
   return {};
 }
 
@@ -379,7 +405,7 @@ Result<bool> PgTransaction::DataKeyExists(std::string_view data_key) {
 Result<void> PgTransaction::InsertDevice(const DeviceRecord& device) {
   std::optional<std::string> data_key;
   if (!device.data_key.empty()) data_key = device.data_key;
-  MNAD_ROWS(rows, Run("INSERT INTO devices(device_id, account_uin, name, license_pay_mode, remark, "
+  MNAD_TRY(Write("INSERT INTO devices(device_id, account_uin, name, license_pay_mode, remark, "
                       "created_ms, hardware_id, license_payer, data_key, access_scope, flow_trunc, "
                       "group_id, vendor_name, sn) VALUES "
                       "($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)",
@@ -391,7 +417,7 @@ Result<void> PgTransaction::InsertDevice(const DeviceRecord& device) {
 }
 
 Result<void> PgTransaction::UpdateDevice(const DeviceRecord& device) {
-  MNAD_ROWS(rows, Run("UPDATE devices SET name=$2, remark=$3, flow_trunc=$4 WHERE device_id=$1",
+  MNAD_TRY(Write("UPDATE devices SET name=$2, remark=$3, flow_trunc=$4 WHERE device_id=$1",
                       {device.device_id, device.name, device.remark, device.flow_trunc}));
   return {};
 }
@@ -441,7 +467,7 @@ Result<std::optional<AccountRecord>> PgTransaction::FindVendorByName(std::string
 }
 
 Result<void> PgTransaction::InsertHardware(const HardwareRecord& hardware) {
-  MNAD_ROWS(rows, Run("INSERT INTO hardware(hardware_id, vendor_uin, sn, license_charging_mode, "
+  MNAD_TRY(Write("INSERT INTO hardware(hardware_id, vendor_uin, sn, license_charging_mode, "
                       "description, created_ms) VALUES ($1,$2,$3,$4,$5,$6)",
                       {hardware.hardware_id, hardware.vendor_uin, hardware.sn,
                        hardware.license_charging_mode, hardware.description,
@@ -452,7 +478,7 @@ Result<void> PgTransaction::InsertHardware(const HardwareRecord& hardware) {
 Result<void> PgTransaction::UpdateHardware(const HardwareRecord& hardware) {
   std::optional<std::string> activated_ms;
   if (hardware.activated_device_id) activated_ms = std::to_string(hardware.activated_unix_millis);
-  MNAD_ROWS(rows, Run("UPDATE hardware SET sn=$2, description=$3, activated_device_id=$4, "
+  MNAD_TRY(Write("UPDATE hardware SET sn=$2, description=$3, activated_device_id=$4, "
                       "activated_by_uin=$5, activated_ms=$6, tenant_description=$7 WHERE "
                       "hardware_id=$1",
                       {hardware.hardware_id, hardware.sn, hardware.description,
@@ -463,20 +489,19 @@ Result<void> PgTransaction::UpdateHardware(const HardwareRecord& hardware) {
 
 Result<void> PgTransaction::MoveLicenseToDevice(std::string_view hardware_id,
                                                 std::string_view device_id) {
-  MNAD_ROWS(rows,
-            Run("UPDATE licenses SET device_id=$2 WHERE hardware_id=$1", {hardware_id, device_id}));
+  MNAD_TRY(Write("UPDATE licenses SET device_id=$2 WHERE hardware_id=$1", {hardware_id, device_id}));
   return {};
 }
 
 Result<void> PgTransaction::InsertFlowPackage(const FlowPackageRecord& package) {
-  MNAD_ROWS(rows, Run("INSERT INTO flow_packages(resource_id, account_uin, package_type, "
+  MNAD_TRY(Write("INSERT INTO flow_packages(resource_id, account_uin, package_type, "
                       "package_region, auto_renew, trunc, order_id, active_unix, expire_unix, "
                       "created_ms) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)",
                       {package.resource_id, package.account_uin, package.package_type,
                        package.package_region, package.auto_renew, package.trunc, package.order_id,
                        package.active_unix, package.expire_unix, package.created_unix_millis}));
   for (const std::string& device_id : package.device_ids) {
-    MNAD_ROWS(bound, Run("INSERT INTO flow_package_devices(resource_id, device_id) VALUES ($1,$2)",
+    MNAD_TRY(Write("INSERT INTO flow_package_devices(resource_id, device_id) VALUES ($1,$2)",
                          {package.resource_id, device_id}));
   }
   return {};
@@ -528,7 +553,7 @@ Result<Page<FlowPackageRecord>> PgTransaction::ListFlowPackagesPage(std::string_
 }
 
 Result<void> PgTransaction::SetFlowPackageRenewFlag(std::string_view resource_id, bool auto_renew) {
-  MNAD_ROWS(rows, Run("UPDATE flow_packages SET auto_renew=$2 WHERE resource_id=$1",
+  MNAD_TRY(Write("UPDATE flow_packages SET auto_renew=$2 WHERE resource_id=$1",
                       {resource_id, auto_renew}));
   return {};
 }
@@ -555,7 +580,7 @@ Result<std::optional<CredentialRecord>> PgTransaction::FindCredential(std::strin
 }
 
 Result<void> PgTransaction::InsertAccount(const AccountRecord& account) {
-  MNAD_ROWS(rows, Run("INSERT INTO accounts(uin, app_id, name, identity_verified, "
+  MNAD_TRY(Write("INSERT INTO accounts(uin, app_id, name, identity_verified, "
                       "service_authorized, suspended, vendor_name, balance_fen, created_ms) "
                       "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
                       {account.uin, account.app_id, account.name, account.identity_verified,
@@ -570,7 +595,7 @@ Result<std::vector<AccountRecord>> PgTransaction::ListAccounts() {
 }
 
 Result<void> PgTransaction::UpdateAccount(const AccountRecord& account) {
-  MNAD_ROWS(rows, Run("UPDATE accounts SET name=$2, app_id=$3, identity_verified=$4, "
+  MNAD_TRY(Write("UPDATE accounts SET name=$2, app_id=$3, identity_verified=$4, "
                       "service_authorized=$5, suspended=$6, vendor_name=$7 WHERE uin=$1",
                       {account.uin, account.name, account.app_id, account.identity_verified,
                        account.service_authorized, account.suspended, account.vendor_name}));
@@ -591,7 +616,7 @@ Result<std::optional<ApiKeyRecord>> PgTransaction::FindApiKey(std::string_view s
 }
 
 Result<void> PgTransaction::InsertApiKey(const ApiKeyRecord& key) {
-  MNAD_ROWS(rows, Run("INSERT INTO api_keys(secret_id, secret_key, account_uin, sub_user_uin, "
+  MNAD_TRY(Write("INSERT INTO api_keys(secret_id, secret_key, account_uin, sub_user_uin, "
                       "enabled, created_ms) VALUES ($1,$2,$3,$4,$5,$6)",
                       {key.secret_id, key.secret_key, key.account_uin, key.sub_user_uin,
                        key.enabled, key.created_unix_millis}));
@@ -599,12 +624,12 @@ Result<void> PgTransaction::InsertApiKey(const ApiKeyRecord& key) {
 }
 
 Result<void> PgTransaction::SetApiKeyEnabled(std::string_view secret_id, bool enabled) {
-  MNAD_ROWS(rows, Run("UPDATE api_keys SET enabled=$2 WHERE secret_id=$1", {secret_id, enabled}));
+  MNAD_TRY(Write("UPDATE api_keys SET enabled=$2 WHERE secret_id=$1", {secret_id, enabled}));
   return {};
 }
 
 Result<void> PgTransaction::DeleteApiKey(std::string_view secret_id) {
-  MNAD_ROWS(rows, Run("DELETE FROM api_keys WHERE secret_id=$1", {secret_id}));
+  MNAD_TRY(Write("DELETE FROM api_keys WHERE secret_id=$1", {secret_id}));
   return {};
 }
 
@@ -632,7 +657,7 @@ Result<std::optional<SubUserRecord>> PgTransaction::FindSubUser(std::string_view
 
 Result<void> PgTransaction::InsertSubUser(std::string_view account_uin,
                                           const SubUserRecord& sub_user) {
-  MNAD_ROWS(rows, Run("INSERT INTO sub_users(uin, account_uin, name, allowed_actions, "
+  MNAD_TRY(Write("INSERT INTO sub_users(uin, account_uin, name, allowed_actions, "
                       "payment_allowed) VALUES ($1,$2,$3,$4,$5)",
                       {sub_user.uin, account_uin, sub_user.name,
                        JoinLines(sub_user.allowed_actions), sub_user.payment_allowed}));
@@ -647,8 +672,7 @@ Result<std::optional<VoucherRecord>> PgTransaction::FindVoucherById(std::string_
 }
 
 Result<void> PgTransaction::InsertVoucher(const VoucherRecord& voucher) {
-  MNAD_ROWS(rows,
-            Run("INSERT INTO vouchers(voucher_id, account_uin, cash, nominal_fen, "
+  MNAD_TRY(Write("INSERT INTO vouchers(voucher_id, account_uin, cash, nominal_fen, "
                 "balance_fen, threshold_fen, begin_unix, end_unix, products, status, "
                 "created_ms) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
                 {voucher.voucher_id, voucher.account_uin, voucher.cash, voucher.nominal_fen,
@@ -658,7 +682,7 @@ Result<void> PgTransaction::InsertVoucher(const VoucherRecord& voucher) {
 }
 
 Result<void> PgTransaction::UpdateSubUser(const SubUserRecord& sub_user) {
-  MNAD_ROWS(rows, Run("UPDATE sub_users SET name=$2, allowed_actions=$3, payment_allowed=$4 "
+  MNAD_TRY(Write("UPDATE sub_users SET name=$2, allowed_actions=$3, payment_allowed=$4 "
                       "WHERE uin=$1",
                       {sub_user.uin, sub_user.name, JoinLines(sub_user.allowed_actions),
                        sub_user.payment_allowed}));
@@ -666,12 +690,13 @@ Result<void> PgTransaction::UpdateSubUser(const SubUserRecord& sub_user) {
 }
 
 Result<void> PgTransaction::SetPrices(const Prices& prices) {
-  MNAD_ROWS(rows, Run("INSERT INTO prices(id, license_fen, flow_20g_fen, flow_50g_fen, "
+  MNAD_TRY(Write("INSERT INTO prices(id, license_fen, flow_20g_fen, flow_50g_fen, "
                       "flow_100g_fen, flow_500g_fen) VALUES (1,$1,$2,$3,$4,$5) ON CONFLICT (id) "
                       "DO UPDATE SET license_fen=$1, flow_20g_fen=$2, flow_50g_fen=$3, "
                       "flow_100g_fen=$4, flow_500g_fen=$5",
                       {prices.license_fen, prices.flow_package_20g_fen, prices.flow_package_50g_fen,
                        prices.flow_package_100g_fen, prices.flow_package_500g_fen}));
+  prices_.reset();
   return {};
 }
 
@@ -681,10 +706,9 @@ Result<std::vector<std::string>> PgTransaction::ListRegions() {
 }
 
 Result<void> PgTransaction::SetRegions(const std::vector<std::string>& regions) {
-  MNAD_ROWS(cleared, Run("DELETE FROM regions", {}));
+  MNAD_TRY(Write("DELETE FROM regions", {}));
   for (const std::string& region : regions) {
-    MNAD_ROWS(rows,
-              Run("INSERT INTO regions(region) VALUES ($1) ON CONFLICT DO NOTHING", {region}));
+    MNAD_TRY(Write("INSERT INTO regions(region) VALUES ($1) ON CONFLICT DO NOTHING", {region}));
   }
   return {};
 }
@@ -741,7 +765,7 @@ Result<std::vector<std::pair<std::string, int64_t>>> PgTransaction::CountEntitie
 
 Result<void> PgTransaction::DeleteEverything() {
   for (const char* table : kTablesChildrenFirst) {
-    MNAD_ROWS(rows, Run(Sql({"DELETE FROM ", table}), {}));
+    MNAD_TRY(Write(Sql({"DELETE FROM ", table}), {}));
   }
   return {};
 }

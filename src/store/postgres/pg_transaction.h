@@ -28,6 +28,12 @@ class PgTransaction final : public Transaction {
     statement_failed_ = false;
     first_failure_ = PgFailure::kNone;
   }
+  // Whether the current command wrote anything (sent or deferred).
+  bool wrote() const { return wrote_; }
+  void ResetWrote() { wrote_ = false; }
+  // Forgets what was read once per transaction (after a rollback to a
+  // savepoint, which may have undone a change of it).
+  void DropCachedReads() { prices_.reset(); }
 
   Result<std::optional<AccountRecord>> FindAccount(std::string_view uin) override;
   Result<std::optional<DeviceRecord>> FindDevice(std::string_view account_uin,
@@ -107,6 +113,12 @@ class PgTransaction final : public Transaction {
   // FailedOperation.TransactionException for the rule.
   Result<PgRows> Run(std::string_view sql, std::initializer_list<PgParam> params);
   Result<PgRows> Run(std::string_view sql, const std::vector<PgParam>& params);
+  // Every INSERT, UPDATE and DELETE: in a pipelined writer it is deferred
+  // (sent with the next read or the COMMIT), and a failure is found there.
+  Result<void> Write(std::string_view sql, std::initializer_list<PgParam> params);
+  Result<void> Write(std::string_view sql, const std::vector<PgParam>& params);
+  // Records a failed statement; the error the rule gets.
+  Error StatementFailed(const Error& error);
   // " FOR UPDATE" in a write transaction.
   const char* Lock() const { return writing_ ? " FOR UPDATE" : ""; }
   Result<void> ReadPackageDevices(std::vector<FlowPackageRecord>& packages);
@@ -115,6 +127,8 @@ class PgTransaction final : public Transaction {
   bool writing_;
   bool statement_failed_ = false;
   PgFailure first_failure_ = PgFailure::kNone;
+  bool wrote_ = false;
+  std::optional<Prices> prices_;
 };
 
 }  // namespace mnad::store::postgres
