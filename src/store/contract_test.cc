@@ -151,16 +151,27 @@ class StoreContract : public ::testing::TestWithParam<Backend> {
       case Backend::kSqliteMemory: {
         std::string path = GetParam() == Backend::kSqliteDisk ? (directory_ / "mnad.db").string()
                                                               : (memory_ / "mnad.db").string();
-        auto opened = sqlite::SqliteStore::Open({.path = path}, &clock_);
+        auto opened = sqlite::SqliteStore::Open({.path = path, .faults = &sqlite_faults_}, &clock_);
         EXPECT_TRUE(opened.has_value()) << opened.error().message;
         return opened ? std::move(*opened) : nullptr;
       }
       case Backend::kPostgres:
       case Backend::kPostgresSharded: {
-        auto opened =
-            postgres::PgStore::Open({.settings = {.url = database_->url()},
-                                     .writers = GetParam() == Backend::kPostgresSharded ? 2 : 1},
-                                    &clock_);
+        postgres::PgStoreOptions options{
+            .settings = {.url = database_->url()},
+            .writers = GetParam() == Backend::kPostgresSharded ? 2 : 1};
+        // A failing commit: a statement the server refuses, queued before
+        // the COMMIT, so that the COMMIT is skipped.
+        options.before_commit_for_test = [this](postgres::PgConnection& connection) {
+          if (fail_commits_.load() > 0 && fail_commits_.fetch_sub(1) > 0) {
+            connection.Defer("SELECT 1/0", {});
+          }
+          if (break_before_commit_.exchange(false)) connection.BreakForTest();
+        };
+        options.after_commit_sent_for_test = [this](postgres::PgConnection& connection) {
+          if (break_after_commit_.exchange(false)) connection.BreakForTest();
+        };
+        auto opened = postgres::PgStore::Open(std::move(options), &clock_);
         EXPECT_TRUE(opened.has_value()) << opened.error().message;
         return opened ? std::move(*opened) : nullptr;
       }
@@ -259,6 +270,19 @@ class StoreContract : public ::testing::TestWithParam<Backend> {
     }
     return summary;
   }
+
+  // Every commit fails while this is positive (the whole batch is then
+  // answered an error; SQLite first retries its commit, up to 3 times).
+  void FailCommits(int count) {
+    sqlite_faults_.fail_commits = count;
+    fail_commits_ = count;
+  }
+  sqlite::FaultInjection sqlite_faults_;
+  std::atomic<int> fail_commits_{0};
+  // PostgreSQL: the writer's connection breaks just before its COMMIT is
+  // sent, or just after.
+  std::atomic<bool> break_before_commit_{false};
+  std::atomic<bool> break_after_commit_{false};
 
   FakeClock clock_{kNowMillis};
   SequenceRandom sequence_{5};
@@ -619,6 +643,53 @@ TEST_P(StoreContract, ARollBackFailingAtAnyStorageCallKeepsTheDevice) {
     ASSERT_EQ(Summary(), before) << "after a fault at call " << call;
     EXPECT_TRUE(store_->FindDevice("200", "mna-poor")->has_value());
   }
+}
+
+// A batch whose every COMMIT fails: its purchase answers
+// TransactionException and leaves nothing; the next one goes through.
+TEST_P(StoreContract, AFailedCommitLeavesNothing) {
+  std::string before = Summary();
+  FailCommits(100);
+  Result<mna::LicensePurchased> failed =
+      Buy(*store_, "100", "mna-a", /*roll_back=*/false, /*auto_voucher=*/true);
+  ASSERT_FALSE(failed.has_value());
+  EXPECT_EQ(failed.error().code, ErrorCode::kFailedOperationTransactionException);
+  EXPECT_EQ(Summary(), before);
+  FailCommits(0);
+  ASSERT_TRUE(Buy(*store_, "100", "mna-a", /*roll_back=*/false, /*auto_voucher=*/true));
+  EXPECT_NE(Summary(), before);
+  ExpectBalancesMatchTheJournal();
+}
+
+// PostgreSQL: the connection breaks during COMMIT, which did or did not
+// reach the server. The writer reads the batch's marker back on a new
+// connection and answers what happened: the purchase is there once, paid
+// once, and its answer is a success either way.
+TEST_P(StoreContract, ACommitWhoseOutcomeIsUnknownIsReadBackBeforeAnswering) {
+  if (!postgres()) GTEST_SKIP() << "SQLite has no connection to lose";
+  auto& pg = dynamic_cast<postgres::PgStore&>(*store_);
+  int64_t opening = Balance("100");
+  int64_t price = Read<Prices>([](Transaction& t) { return t.GetPrices(); }).license_fen;
+  ASSERT_EQ(price, 100000);  // the seed's
+
+  break_after_commit_ = true;  // the COMMIT reached the server: it committed
+  ASSERT_TRUE(Buy(*store_, "100", "mna-a"));
+  EXPECT_FALSE(break_after_commit_.load());
+  EXPECT_EQ(pg.stats().commits_unknown, 1u);
+
+  break_before_commit_ = true;  // it did not: the batch runs again
+  ASSERT_TRUE(Buy(*store_, "100", "mna-b"));
+  EXPECT_FALSE(break_before_commit_.load());
+  EXPECT_EQ(pg.stats().commits_unknown, 2u);
+
+  EXPECT_EQ(Read<std::vector<LicenseRecord>>([](Transaction& t) { return t.ListLicenses("100"); })
+                .size(),
+            2u);
+  EXPECT_EQ(Read<std::vector<OrderRecord>>([](Transaction& t) { return t.ListOrders("100"); })
+                .size(),
+            2u);
+  EXPECT_EQ(Balance("100"), opening - 2 * price);
+  ExpectBalancesMatchTheJournal();
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContract,

@@ -1,5 +1,7 @@
 #include "store/postgres/pg_connection.h"
 
+#include <sys/socket.h>
+
 #include <charconv>
 
 namespace mnad::store::postgres {
@@ -171,18 +173,24 @@ void PgConnection::Defer(std::string_view sql, const std::vector<PgParam>& param
   Send(sql, params, /*wanted=*/false);
 }
 
-Result<void> PgConnection::Sync() {
-  if (!send_failed_) {
-    if (PQpipelineSync(connection_) == 1) {
-      queued_.push_back({Queued::kSync, tag_, false, {}});
-    } else {
-      send_failed_ = true;
-      NoteFailure(PgFailure::kBroken, tag_, "PostgreSQL: " + Trimmed(PQerrorMessage(connection_)));
-    }
+void PgConnection::SendSync() {
+  if (send_failed_) return;
+  if (PQpipelineSync(connection_) == 1) {
+    queued_.push_back({Queued::kSync, tag_, false, {}});
+  } else {
+    send_failed_ = true;
+    NoteFailure(PgFailure::kBroken, tag_, "PostgreSQL: " + Trimmed(PQerrorMessage(connection_)));
   }
+}
+
+Result<void> PgConnection::AwaitSync() {
   Result<std::vector<PgRows>> rows = Collect();
   if (!rows) return tl::unexpected(rows.error());
   return {};
+}
+
+void PgConnection::BreakForTest() {
+  ::shutdown(PQsocket(connection_), SHUT_RDWR);
 }
 
 void PgConnection::Send(std::string_view sql, const std::vector<PgParam>& params, bool wanted) {

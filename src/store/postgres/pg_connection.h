@@ -111,7 +111,16 @@ class PgConnection {
   bool pipelined() const { return pipelined_; }
   void Defer(std::string_view sql, const std::vector<PgParam>& params);
   // Sends everything deferred, waits for every result.
-  Result<void> Sync();
+  Result<void> Sync() {
+    SendSync();
+    return AwaitSync();
+  }
+  // Sync in two halves: the statements leave now, the results are read by
+  // AwaitSync.
+  void SendSync();
+  Result<void> AwaitSync();
+  // Tests only: shuts the socket down, as a network failure would.
+  void BreakForTest();
   // The tag given to the statements queued from now on (a writer: the
   // index of the command in its batch).
   void set_tag(int tag) { tag_ = tag; }

@@ -327,8 +327,11 @@ PgStore::BatchOutcome PgStore::RunBatch(PgConnection& connection, std::vector<Wr
   }
   connection.Defer("INSERT INTO commit_markers(batch_id, at_ms) VALUES ($1, $2)",
                    {batch_id, now_ms});
+  if (options_.before_commit_for_test) options_.before_commit_for_test(connection);
   connection.Defer("COMMIT", {});
-  if (connection.Sync()) return BatchOutcome::kCommitted;
+  connection.SendSync();
+  if (options_.after_commit_sent_for_test) options_.after_commit_sent_for_test(connection);
+  if (connection.AwaitSync()) return BatchOutcome::kCommitted;
   if (connection.broken()) {
     *failure = connection.failure().message;
     // Whether the COMMIT reached the server and ran is unknown (unless the

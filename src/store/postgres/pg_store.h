@@ -28,6 +28,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -59,6 +60,10 @@ struct PgStoreOptions {
   // How long a batch waits for an unreachable database before its commands
   // are answered.
   int unavailable_wait_ms = 5'000;
+  // Tests only: called with a writer's connection just before its COMMIT
+  // is queued, and just after it was sent (before its answer is read).
+  std::function<void(PgConnection&)> before_commit_for_test;
+  std::function<void(PgConnection&)> after_commit_sent_for_test;
 };
 
 struct PgWriterStats {
