@@ -789,21 +789,24 @@ void Reset(Call& call) {
 
 // --- test clock -------------------------------------------------------------
 
-json::object ClockJson(const AdminApiOptions& options) {
-  const AdjustableClock& clock = *options.business_clock;
-  int64_t now = clock.NowUnixMillis();
+// The clock as `state` makes it read now.
+json::object ClockJson(const AdminApiOptions& options, const AdjustableClock::State& state) {
+  int64_t real_now = options.clock->NowUnixMillis();
+  int64_t now = state.frozen_at_millis.value_or(real_now + state.offset_millis);
   return {{"enabled", options.test_clock_enabled},
           {"now", FormatRfc3339(now / 1000)},
           {"now_unix_ms", now},
-          {"frozen", clock.frozen()},
-          {"offset_ms", clock.offset_millis()}};
+          {"frozen", state.frozen_at_millis.has_value()},
+          {"offset_ms", now - real_now}};
 }
 
 void ShowClock(Call& call) {
-  call.finish(200, json::object{{"clock", ClockJson(call.options)}});
+  call.finish(200, json::object{
+                       {"clock", ClockJson(call.options, call.options.business_clock->state())}});
 }
 
-// Runs `change` on the test clock once the body parsed.
+// Computes the clock's next state once the body parsed, writes it to the
+// store (where every node, and a restart, reads it), then sets it here.
 template <typename Parse, typename Change>
 void ChangeClock(Call& call, Parse parse, Change change) {
   if (!call.options.test_clock_enabled) {
@@ -818,8 +821,15 @@ void ChangeClock(Call& call, Parse parse, Change change) {
     return value;
   });
   if (!parsed) return call.finish(0, tl::unexpected(Rejected(parsed.error())));
-  change(*call.options.business_clock, *parsed);
-  call.finish(200, json::object{{"clock", ClockJson(call.options)}});
+  AdjustableClock::State next = change(*call.options.business_clock, *parsed);
+  call.Write(
+      200,
+      [&options = call.options, next](store::Transaction& transaction) -> Reply {
+        MNAD_STORE_DO(transaction.SetTestClock(next));
+        return json::object{{"clock", ClockJson(options, next)}};
+      },
+      /*touches_keys=*/false,
+      [clock = call.options.business_clock, next](const json::object&) { clock->Set(next); });
 }
 
 void FreezeClock(Call& call) {
@@ -829,19 +839,20 @@ void FreezeClock(Call& call) {
         if (!fields.Get("at", false)) return std::nullopt;
         return fields.Time("at") * 1000;
       },
-      [](AdjustableClock& clock, std::optional<int64_t> at) { clock.Freeze(at); });
+      [](const AdjustableClock& clock, std::optional<int64_t> at) { return clock.Frozen(at); });
 }
 
 void AdvanceClock(Call& call) {
   ChangeClock(
       call,
       [](Fields& fields) { return fields.Integer("seconds", true, 0, 1, 100LL * 365 * 86400); },
-      [](AdjustableClock& clock, int64_t seconds) { clock.Advance(seconds * 1000); });
+      [](const AdjustableClock& clock, int64_t seconds) { return clock.Advanced(seconds * 1000); });
 }
 
 void ResumeClock(Call& call) {
   ChangeClock(
-      call, [](Fields&) { return 0; }, [](AdjustableClock& clock, int) { clock.Resume(); });
+      call, [](Fields&) { return 0; },
+      [](const AdjustableClock& clock, int) { return clock.Resumed(); });
 }
 
 // --- routing ----------------------------------------------------------------

@@ -232,6 +232,16 @@ int Run(const Config& config) {
     return 1;
   }
   if (regions->empty()) *regions = admin::DefaultRegions();
+  // The test clock as an operator last left it; without --test-clock the
+  // business clock is the real one, whatever was stored.
+  if (config.test_clock) {
+    Result<std::optional<AdjustableClock::State>> stored = store.TestClock();
+    if (!stored) {
+      spdlog::error("{}", stored.error().message);
+      return 1;
+    }
+    if (*stored) business_clock.Set(**stored);
+  }
 
   api::Router router;
   mna::MnaDeps mna_deps{store, business_clock, random};

@@ -20,25 +20,38 @@ int64_t AdjustableClock::NowUnixMillis() const {
   return base_->NowUnixMillis() + offset_millis_.load();
 }
 
-void AdjustableClock::Freeze(std::optional<int64_t> unix_millis) {
-  std::lock_guard lock(mutex_);
-  frozen_at_ = unix_millis.value_or(NowUnixMillis());
+AdjustableClock::State AdjustableClock::state() const {
+  int64_t frozen_at = frozen_at_.load();
+  if (frozen_at != kRunning) return {.frozen_at_millis = frozen_at, .offset_millis = 0};
+  return {.frozen_at_millis = std::nullopt, .offset_millis = offset_millis_.load()};
 }
 
-void AdjustableClock::Advance(int64_t millis) {
-  std::lock_guard lock(mutex_);
-  if (frozen()) {
-    frozen_at_ += millis;
+void AdjustableClock::Set(const State& state) {
+  // The offset first: a reader between the two stores sees either state's
+  // time or the frozen one, never an offset applied to a stopped clock.
+  offset_millis_ = state.offset_millis;
+  frozen_at_ = state.frozen_at_millis.value_or(kRunning);
+}
+
+AdjustableClock::State AdjustableClock::Frozen(std::optional<int64_t> unix_millis) const {
+  return {.frozen_at_millis = unix_millis.value_or(NowUnixMillis()), .offset_millis = 0};
+}
+
+AdjustableClock::State AdjustableClock::Advanced(int64_t millis) const {
+  State next = state();
+  if (next.frozen_at_millis) {
+    *next.frozen_at_millis += millis;
   } else {
-    offset_millis_ += millis;
+    next.offset_millis += millis;
   }
+  return next;
 }
 
-void AdjustableClock::Resume() {
-  std::lock_guard lock(mutex_);
-  if (!frozen()) return;
-  offset_millis_ = frozen_at_.load() - base_->NowUnixMillis();
-  frozen_at_ = kRunning;
+AdjustableClock::State AdjustableClock::Resumed() const {
+  State next = state();
+  if (!next.frozen_at_millis) return next;
+  return {.frozen_at_millis = std::nullopt,
+          .offset_millis = *next.frozen_at_millis - base_->NowUnixMillis()};
 }
 
 }  // namespace mnad

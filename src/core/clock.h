@@ -5,7 +5,6 @@
 
 #include <atomic>
 #include <cstdint>
-#include <mutex>
 #include <optional>
 
 namespace mnad {
@@ -43,19 +42,32 @@ class FakeClock final : public Clock {
 // The emulator's test clock: another clock's time, unless an operator froze
 // it or moved it (the admin API, with --test-clock). Business rules read it
 // (voucher validity, package periods, record times); signatures and rate
-// limits keep reading the real clock.
+// limits keep reading the real clock. Its state is two numbers, kept in the
+// store so that every node (and a restart) reads the same time; a change
+// is computed here, written, then Set.
 class AdjustableClock final : public Clock {
  public:
+  struct State {
+    std::optional<int64_t> frozen_at_millis;  // stopped at this reading
+    int64_t offset_millis = 0;                // else: ahead of the base by this much
+    bool operator==(const State&) const = default;
+  };
+
   explicit AdjustableClock(const Clock* base) : base_(base) {}
   int64_t NowUnixMillis() const override;
   int64_t MonotonicNanos() const override { return base_->MonotonicNanos(); }
 
-  // Stops the clock at `unix_millis` (at its current reading when absent).
-  void Freeze(std::optional<int64_t> unix_millis);
-  // Moves the clock by `millis`, frozen or not.
-  void Advance(int64_t millis);
-  // Lets a frozen clock run again from its current reading.
-  void Resume();
+  State state() const;
+  void Set(const State& state);
+
+  // The state after a change, from the current one (nothing changes yet):
+  // stopped at `unix_millis` (at the current reading when absent);
+  State Frozen(std::optional<int64_t> unix_millis) const;
+  // moved by `millis`, frozen or not;
+  State Advanced(int64_t millis) const;
+  // running again from the current reading.
+  State Resumed() const;
+
   bool frozen() const { return frozen_at_.load() != kRunning; }
   // How far the clock is ahead of its base (behind when negative).
   int64_t offset_millis() const { return NowUnixMillis() - base_->NowUnixMillis(); }
@@ -63,7 +75,6 @@ class AdjustableClock final : public Clock {
  private:
   static constexpr int64_t kRunning = INT64_MIN;
   const Clock* base_;
-  std::mutex mutex_;  // serialises the operator's changes
   std::atomic<int64_t> offset_millis_{0};
   std::atomic<int64_t> frozen_at_{kRunning};
 };

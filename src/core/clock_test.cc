@@ -18,7 +18,7 @@ TEST(AdjustableClockTest, FollowsItsBaseUntilMoved) {
 TEST(AdjustableClockTest, AdvanceMovesARunningClockAhead) {
   FakeClock base(1'000'000);
   AdjustableClock clock(&base);
-  clock.Advance(86'400'000);
+  clock.Set(clock.Advanced(86'400'000));
   EXPECT_EQ(clock.NowUnixMillis(), 87'400'000);
   base.AdvanceMillis(10);
   EXPECT_EQ(clock.NowUnixMillis(), 87'400'010);
@@ -28,13 +28,13 @@ TEST(AdjustableClockTest, AdvanceMovesARunningClockAhead) {
 TEST(AdjustableClockTest, AFrozenClockStaysPutUntilAdvancedOrResumed) {
   FakeClock base(1'000'000);
   AdjustableClock clock(&base);
-  clock.Freeze(5'000'000);
+  clock.Set(clock.Frozen(5'000'000));
   base.AdvanceMillis(700);
   EXPECT_TRUE(clock.frozen());
   EXPECT_EQ(clock.NowUnixMillis(), 5'000'000);
-  clock.Advance(1'000);
+  clock.Set(clock.Advanced(1'000));
   EXPECT_EQ(clock.NowUnixMillis(), 5'001'000);
-  clock.Resume();
+  clock.Set(clock.Resumed());
   EXPECT_FALSE(clock.frozen());
   EXPECT_EQ(clock.NowUnixMillis(), 5'001'000);  // runs on from where it stood
   base.AdvanceMillis(20);
@@ -44,11 +44,25 @@ TEST(AdjustableClockTest, AFrozenClockStaysPutUntilAdvancedOrResumed) {
 TEST(AdjustableClockTest, FreezeWithoutATimeStopsAtTheCurrentReading) {
   FakeClock base(2'000'000);
   AdjustableClock clock(&base);
-  clock.Advance(500);
-  clock.Freeze(std::nullopt);
+  clock.Set(clock.Advanced(500));
+  clock.Set(clock.Frozen(std::nullopt));
   base.AdvanceMillis(1'000);
   EXPECT_EQ(clock.NowUnixMillis(), 2'000'500);
   EXPECT_EQ(base.MonotonicNanos(), clock.MonotonicNanos());
+}
+
+TEST(AdjustableClockTest, AChangeIsComputedWithoutApplyingIt) {
+  FakeClock base(1'000'000);
+  AdjustableClock clock(&base);
+  AdjustableClock::State frozen = clock.Frozen(7'000);
+  EXPECT_EQ(frozen, (AdjustableClock::State{.frozen_at_millis = 7'000, .offset_millis = 0}));
+  EXPECT_FALSE(clock.frozen());
+  EXPECT_EQ(clock.NowUnixMillis(), 1'000'000);
+  // Another clock on the same base, given the state, reads the same time.
+  AdjustableClock other(&base);
+  other.Set(clock.Advanced(250));
+  EXPECT_EQ(other.NowUnixMillis(), 1'000'250);
+  EXPECT_EQ(other.state(), (AdjustableClock::State{.frozen_at_millis = {}, .offset_millis = 250}));
 }
 
 }  // namespace

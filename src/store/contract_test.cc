@@ -645,6 +645,20 @@ TEST_P(StoreContract, ARollBackFailingAtAnyStorageCallKeepsTheDevice) {
   }
 }
 
+// The test clock's state is stored, and another node reads it.
+TEST_P(StoreContract, TheTestClockStateIsStoredForEveryNode) {
+  EXPECT_EQ(*store_->TestClock(), std::nullopt);
+  AdjustableClock::State frozen{.frozen_at_millis = 1'900'000'000'000, .offset_millis = 0};
+  ASSERT_TRUE(Write([&](Transaction& t) { return t.SetTestClock(frozen); }));
+  EXPECT_EQ(*Other().TestClock(), frozen);
+  AdjustableClock::State running{.frozen_at_millis = std::nullopt, .offset_millis = -86'400'000};
+  ASSERT_TRUE(Write([&](Transaction& t) { return t.SetTestClock(running); }));
+  EXPECT_EQ(*Other().TestClock(), running);
+  // A reset deletes the entities; the clock is a setting, and stays.
+  ASSERT_TRUE(Write([](Transaction& t) { return t.DeleteEverything(); }));
+  EXPECT_EQ(*store_->TestClock(), running);
+}
+
 // A batch whose every COMMIT fails: its purchase answers
 // TransactionException and leaves nothing; the next one goes through.
 TEST_P(StoreContract, AFailedCommitLeavesNothing) {

@@ -248,6 +248,14 @@ class FaultyTransaction final : public Transaction {
     MNAD_FAULT_POINT();
     return base_.ListRegions();
   }
+  Result<std::optional<AdjustableClock::State>> GetTestClock() override {
+    MNAD_FAULT_POINT();
+    return base_.GetTestClock();
+  }
+  Result<void> SetTestClock(const AdjustableClock::State& state) override {
+    MNAD_FAULT_POINT();
+    return base_.SetTestClock(state);
+  }
   Result<void> SetRegions(const std::vector<std::string>& regions) override {
     MNAD_FAULT_POINT();
     return base_.SetRegions(regions);

@@ -43,6 +43,11 @@ Result<std::vector<std::string>> Store::Regions() {
       *this, [](Transaction& transaction) { return transaction.ListRegions(); });
 }
 
+Result<std::optional<AdjustableClock::State>> Store::TestClock() {
+  return ReadOne<std::optional<AdjustableClock::State>>(
+      *this, [](Transaction& transaction) { return transaction.GetTestClock(); });
+}
+
 Result<std::optional<CredentialRecord>> Store::FindCredential(std::string_view secret_id) {
   return ReadOne<std::optional<CredentialRecord>>(
       *this, [&](Transaction& transaction) { return transaction.FindCredential(secret_id); });

@@ -55,6 +55,8 @@ class Store {
   // Conveniences: one read each, on its own snapshot.
   // The configured regions (empty: none configured, use the built-in list).
   Result<std::vector<std::string>> Regions();
+  // The test clock's stored state (absent: never changed).
+  Result<std::optional<AdjustableClock::State>> TestClock();
   Result<std::optional<CredentialRecord>> FindCredential(std::string_view secret_id);
   Result<std::optional<AccountRecord>> FindAccount(std::string_view uin);
   // The device when it exists in that account; another account's device is

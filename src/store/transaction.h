@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/error.h"
 #include "store/records.h"
 
@@ -123,6 +124,9 @@ class Transaction {
   virtual Result<std::vector<std::string>> ListRegions() = 0;
   // Replaces the configured regions (duplicates kept once).
   virtual Result<void> SetRegions(const std::vector<std::string>& regions) = 0;
+  // The test clock's state, shared by every node (absent: never changed).
+  virtual Result<std::optional<AdjustableClock::State>> GetTestClock() = 0;
+  virtual Result<void> SetTestClock(const AdjustableClock::State& state) = 0;
   virtual Result<std::vector<LicenseRecord>> ListLicenses(std::string_view account_uin) = 0;
   virtual Result<std::vector<OrderRecord>> ListOrders(std::string_view account_uin) = 0;
   // The journal entries that match, oldest first.

@@ -15,6 +15,7 @@ const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const net = require('node:net');
+const os = require('node:os');
 const path = require('node:path');
 const h = require('./harness');
 
@@ -1977,5 +1978,46 @@ describe('POST /v1/reset (server R)', () => {
     const res = await h.mnaClient(R.port, freshKey, { region: 'ap-beijing' }).OrderPerLicense({ DeviceId: 'mna-adm-f01', Type: 0, RollBack: false });
     assert.match(res.ResourceId, /-0$/);
     assert.equal((await h.billingClient(R.port, freshKey, { region: 'ap-beijing' }).DescribeAccountBalance({})).Balance, 4242 - 777);
+  });
+});
+
+// ================================================================ the test clock is stored
+
+describe('the test clock is kept in the store: a restarted server (another node) reads the same time', () => {
+  it('a frozen clock stays frozen at its time across a restart; without --test-clock the stored state is ignored', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mnad-clock-'));
+    const args = [...h.CONFORMANCE_ARGS, '--admin-token', TOKEN, '--test-clock'];
+    let S;
+    try {
+      S = await h.startServer({ seed: null, dataDir, extraArgs: args });
+      const at = '2032-02-03T04:05:06Z';
+      h.adminOk(await h.admin(S, 'POST', '/v1/clock/freeze', { body: { at } }));
+      h.adminOk(await h.admin(S, 'POST', '/v1/clock/advance', { body: { seconds: 60 } }));
+      await h.stopAndAssertClean(S);
+
+      S = await h.startServer({ seed: null, dataDir, extraArgs: args });
+      const { clock } = h.adminOk(await h.admin(S, 'GET', '/v1/clock'));
+      assert.equal(clock.frozen, true);
+      assert.equal(clock.now, '2032-02-03T04:06:06Z');
+      // Resumed, it runs on from there after another restart too.
+      h.adminOk(await h.admin(S, 'POST', '/v1/clock/resume', { body: {} }));
+      await h.stopAndAssertClean(S);
+
+      S = await h.startServer({ seed: null, dataDir, extraArgs: args });
+      const resumed = h.adminOk(await h.admin(S, 'GET', '/v1/clock')).clock;
+      assert.equal(resumed.frozen, false);
+      assert.ok(resumed.now_unix_ms >= Date.parse('2032-02-03T04:06:06Z'));
+      assert.ok(resumed.now_unix_ms < Date.parse('2032-02-03T04:07:06Z'), resumed.now);
+      await h.stopAndAssertClean(S);
+
+      S = await h.startServer({ seed: null, dataDir, extraArgs: [...h.CONFORMANCE_ARGS, '--admin-token', TOKEN] });
+      const real = h.adminOk(await h.admin(S, 'GET', '/v1/clock')).clock;
+      assert.equal(real.enabled, false);
+      assert.ok(Math.abs(real.now_unix_ms - Date.now()) < 5000, real.now);
+      await h.stopAndAssertClean(S);
+    } finally {
+      await S.stop();  // after a failed assertion; idempotent
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

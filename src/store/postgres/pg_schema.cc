@@ -166,6 +166,14 @@ CREATE TABLE commit_markers (
   at_ms BIGINT NOT NULL
 );
 )sql",
+      // 2: the test clock's state, read by every node.
+      R"sql(
+CREATE TABLE test_clock (
+  id BIGINT PRIMARY KEY CHECK (id = 1),
+  frozen_at_ms BIGINT,
+  offset_ms BIGINT NOT NULL
+);
+)sql",
   };
   return steps;
 }

@@ -700,6 +700,23 @@ Result<void> PgTransaction::SetPrices(const Prices& prices) {
   return {};
 }
 
+Result<std::optional<AdjustableClock::State>> PgTransaction::GetTestClock() {
+  MNAD_ROWS(rows, Run("SELECT frozen_at_ms, offset_ms FROM test_clock WHERE id=1", {}));
+  if (rows->empty()) return std::nullopt;
+  AdjustableClock::State state{.offset_millis = rows->Int(0, 1)};
+  if (!rows->IsNull(0, 0)) state.frozen_at_millis = rows->Int(0, 0);
+  return state;
+}
+
+Result<void> PgTransaction::SetTestClock(const AdjustableClock::State& state) {
+  std::optional<std::string> frozen_at;
+  if (state.frozen_at_millis) frozen_at = std::to_string(*state.frozen_at_millis);
+  return Write(
+      "INSERT INTO test_clock(id, frozen_at_ms, offset_ms) VALUES (1, $1, $2) "
+      "ON CONFLICT (id) DO UPDATE SET frozen_at_ms=$1, offset_ms=$2",
+      {frozen_at, state.offset_millis});
+}
+
 Result<std::vector<std::string>> PgTransaction::ListRegions() {
   MNAD_ROWS(rows, Run("SELECT region FROM regions ORDER BY region", {}));
   return All<std::string>(*rows, [](const PgRows& r, int i) { return r.Text(i, 0); });

@@ -236,6 +236,15 @@ UPDATE journal SET action = CASE
   WHEN reason LIKE 'admin: voucher cancelled: %' THEN 'VoucherCancelled'
   ELSE 'Adjustment' END;
 )sql",
+      // 8: the test clock's state, so that a restart (and, on PostgreSQL,
+      // every node) reads the same business time.
+      R"sql(
+CREATE TABLE test_clock (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  frozen_at_ms INTEGER,
+  offset_ms INTEGER NOT NULL
+) STRICT;
+)sql",
   };
   return steps;
 }

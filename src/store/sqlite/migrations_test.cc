@@ -20,11 +20,13 @@ TEST(MigrationsTest, JournalEntriesFromBeforeVersion7AreClassifiedByTheirReason)
       Connection::Open((directory.path() / "mnad.db").string(), /*create=*/true);
   ASSERT_TRUE(db.has_value()) << db.error().message;
   ASSERT_TRUE(Migrate(**db).has_value());
-  // Back to version 6: no action column, the reasons mnad wrote then.
+  // Back to version 6: no action column (nor the later test clock table),
+  // the reasons mnad wrote then.
   ASSERT_TRUE((*db)->Exec("INSERT INTO accounts(uin, app_id, name, identity_verified, "
                           "service_authorized, suspended, balance_fen, created_ms) "
                           "VALUES ('100', 1, 'a', 1, 1, 0, 0, 0);"
-                          "ALTER TABLE journal DROP COLUMN action; PRAGMA user_version=6;")
+                          "ALTER TABLE journal DROP COLUMN action; DROP TABLE test_clock; "
+                          "PRAGMA user_version=6;")
                   .has_value());
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"seed: opening balance", "OpeningBalance"},

@@ -239,6 +239,31 @@ Result<void> SqliteTransaction::SetPrices(const Prices& prices) {
                                 .Run());
 }
 
+Result<std::optional<AdjustableClock::State>> SqliteTransaction::GetTestClock() {
+  Result<Statement> query = AsTransactionError(
+      connection_.Prepare("SELECT frozen_at_ms, offset_ms FROM test_clock WHERE id=1"));
+  if (!query) return tl::unexpected(query.error());
+  Result<bool> row = AsTransactionError(query->Step());
+  if (!row) return tl::unexpected(row.error());
+  if (!*row) return std::nullopt;
+  AdjustableClock::State state{.offset_millis = query->Int(1)};
+  if (!query->IsNull(0)) state.frozen_at_millis = query->Int(0);
+  return state;
+}
+
+Result<void> SqliteTransaction::SetTestClock(const AdjustableClock::State& state) {
+  Result<Statement> upsert =
+      PrepareWrite("INSERT INTO test_clock(id, frozen_at_ms, offset_ms) VALUES (1, ?1, ?2) "
+                   "ON CONFLICT(id) DO UPDATE SET frozen_at_ms=?1, offset_ms=?2");
+  if (!upsert) return tl::unexpected(upsert.error());
+  if (state.frozen_at_millis) {
+    upsert->Bind(1, *state.frozen_at_millis);
+  } else {
+    upsert->BindNull(1);
+  }
+  return AsTransactionError(upsert->Bind(2, state.offset_millis).Run());
+}
+
 Result<std::vector<std::string>> SqliteTransaction::ListRegions() {
   return QueryAll<std::string>(connection_, "SELECT region FROM regions ORDER BY region", {},
                                [](const Statement& row) { return row.Text(0); });

@@ -100,6 +100,8 @@ class SqliteTransaction final : public Transaction {
   Result<void> SetPrices(const Prices& prices) override;
   Result<std::vector<std::string>> ListRegions() override;
   Result<void> SetRegions(const std::vector<std::string>& regions) override;
+  Result<std::optional<AdjustableClock::State>> GetTestClock() override;
+  Result<void> SetTestClock(const AdjustableClock::State& state) override;
   Result<std::vector<LicenseRecord>> ListLicenses(std::string_view account_uin) override;
   Result<std::vector<OrderRecord>> ListOrders(std::string_view account_uin) override;
   Result<std::vector<JournalEntry>> ListJournal(const JournalQuery& query) override;
