@@ -10,6 +10,12 @@ namespace {
 constexpr size_t kErrorMessageBytesMax = 1024;
 }
 
+std::string_view WireCode(ErrorCode code) {
+  if (code == ErrorCode::kStorageOutcomeUnknown) return ErrorCodeName(ErrorCode::kInternalError);
+  if (IsStorageError(code)) return ErrorCodeName(ErrorCode::kFailedOperationTransactionException);
+  return ErrorCodeName(code);
+}
+
 std::string SuccessBody(boost::json::object fields, std::string_view request_id) {
   fields["RequestId"] = request_id;
   boost::json::object envelope;
@@ -21,7 +27,7 @@ std::string ErrorBody(const Error& error, std::string_view request_id) {
   boost::json::object inner;
   // Messages quote client text (an action, a region, a parameter): the reply
   // must stay valid JSON text of a bounded size whatever was sent.
-  inner["Error"] = {{"Code", ErrorCodeName(error.code)},
+  inner["Error"] = {{"Code", WireCode(error.code)},
                     {"Message", BoundedText(error.message, kErrorMessageBytesMax)}};
   inner["RequestId"] = request_id;
   boost::json::object envelope;

@@ -13,6 +13,11 @@
 
 namespace mnad::api {
 
+// The wire code of an error. A storage failure becomes
+// FailedOperation.TransactionException (nothing changed; retrying is safe),
+// or InternalError when whether it committed is unknown.
+std::string_view WireCode(ErrorCode code);
+
 std::string SuccessBody(boost::json::object fields, std::string_view request_id);
 std::string ErrorBody(const Error& error, std::string_view request_id);
 

@@ -8,6 +8,7 @@ std::string_view ErrorCodeName(ErrorCode code) {
   case ErrorCode::name:             \
     return wire;
     MNAD_ERROR_CODES(MNAD_ERROR_CASE)
+    MNAD_STORAGE_ERROR_CODES(MNAD_ERROR_CASE)
 #undef MNAD_ERROR_CASE
   }
   return "InternalError";

@@ -85,20 +85,42 @@ namespace mnad {
   X(kUnauthorizedOperationNoPermission, "UnauthorizedOperation.NoPermission")         \
   X(kUnauthorizedOperationUnopenedLiveService, "UnauthorizedOperation.UnopenedLiveService")
 
+// Storage failures: what a store backend answers when the storage failed,
+// not a rule. They are not wire codes; the layers above map them (the API:
+// api::WireCode, the admin API: 503). (enumerator, name for logs)
+#define MNAD_STORAGE_ERROR_CODES(X)                                                     \
+  X(kStorageBusy, "Storage.Busy")                /* not accepting the work now */      \
+  X(kStorageConflict, "Storage.Conflict")        /* kept meeting concurrent changes */ \
+  X(kStorageUnavailable, "Storage.Unavailable")  /* the database is unreachable */     \
+  X(kStorageFailed, "Storage.Failed")            /* a statement or the transaction */  \
+  X(kStorageOutcomeUnknown, "Storage.OutcomeUnknown") /* whether it committed */
+
 enum class ErrorCode {
 #define MNAD_ERROR_ENUMERATOR(name, wire) name,
-  MNAD_ERROR_CODES(MNAD_ERROR_ENUMERATOR)
+  MNAD_ERROR_CODES(MNAD_ERROR_ENUMERATOR) MNAD_STORAGE_ERROR_CODES(MNAD_ERROR_ENUMERATOR)
 #undef MNAD_ERROR_ENUMERATOR
 };
 
-// All codes, in declaration order (for tests that walk every code).
+// Whether `code` is a storage failure (changed nothing, except
+// kStorageOutcomeUnknown, which may have).
+inline bool IsStorageError(ErrorCode code) { return code >= ErrorCode::kStorageBusy; }
+
+// The storage codes, in declaration order.
+inline constexpr ErrorCode kStorageErrorCodes[] = {
+#define MNAD_ERROR_LIST_ITEM(name, text) ErrorCode::name,
+    MNAD_STORAGE_ERROR_CODES(MNAD_ERROR_LIST_ITEM)
+#undef MNAD_ERROR_LIST_ITEM
+};
+
+// All wire codes, in declaration order (for tests that walk every code).
 inline constexpr ErrorCode kAllErrorCodes[] = {
 #define MNAD_ERROR_LIST_ITEM(name, wire) ErrorCode::name,
     MNAD_ERROR_CODES(MNAD_ERROR_LIST_ITEM)
 #undef MNAD_ERROR_LIST_ITEM
 };
 
-// The Tencent wire code, e.g. "OperationDenied.RepeatPurchase".
+// The Tencent wire code, e.g. "OperationDenied.RepeatPurchase"; for a
+// storage code, its name for logs ("Storage.Conflict").
 std::string_view ErrorCodeName(ErrorCode code);
 
 struct Error {

@@ -264,7 +264,7 @@ TEST_F(LicensePurchaseTest, FailingCommitIsTransactionExceptionAndChangesNothing
   Result<LicensePurchased> result =
       Buy(Root("100"), "mna-perm", LicenseTarget::kDevice, false, {.auto_voucher = true});
   ASSERT_FALSE(result.has_value());
-  EXPECT_EQ(result.error().code, ErrorCode::kFailedOperationTransactionException);
+  EXPECT_EQ(result.error().code, ErrorCode::kStorageFailed);
   EXPECT_EQ(Balance("100"), 250000);
   EXPECT_EQ((*store_->ListVouchers("100"))[0].balance_fen, 5000);
   EXPECT_EQ(JournalSize(), journal_before);
@@ -287,7 +287,7 @@ TEST_F(LicensePurchaseTest, FailingWriteIsTransactionExceptionAndChangesNothing)
     Result<LicensePurchased> result =
         Buy(Root("100"), "mna-perm", LicenseTarget::kDevice, false, {.auto_voucher = true});
     ASSERT_FALSE(result.has_value()) << failing_write;
-    EXPECT_EQ(result.error().code, ErrorCode::kFailedOperationTransactionException);
+    EXPECT_EQ(result.error().code, ErrorCode::kStorageFailed);
     EXPECT_EQ(Balance("100"), 250000) << failing_write;
     EXPECT_EQ((*store_->ListVouchers("100"))[0].balance_fen, 5000) << failing_write;
     EXPECT_EQ(JournalSize(), journal_before) << failing_write;

@@ -472,7 +472,7 @@ TEST_P(StoreContract, AFailedStatementFailsTheCommandAloneAndItsNeighboursCommit
       [&](Result<void> r) { good.set_value(r); });
   Result<void> bad_result = bad.get_future().get();
   ASSERT_FALSE(bad_result.has_value());
-  EXPECT_EQ(bad_result.error().code, ErrorCode::kFailedOperationTransactionException);
+  EXPECT_EQ(bad_result.error().code, ErrorCode::kStorageFailed);
   EXPECT_TRUE(good.get_future().get().has_value());
   EXPECT_FALSE(store_->FindDevice("100", "mna-dup")->has_value());
   EXPECT_EQ(Balance("200"), 11);
@@ -616,7 +616,7 @@ TEST_P(StoreContract, APurchaseFailingAtAnyStorageCallLeavesNothing) {
       break;
     }
     ++failures;
-    EXPECT_EQ(bought.error().code, ErrorCode::kFailedOperationTransactionException) << call;
+    EXPECT_EQ(bought.error().code, ErrorCode::kStorageFailed) << call;
     ASSERT_EQ(Summary(), before) << "after a fault at call " << call;
   }
   EXPECT_GE(failures, 8);
@@ -639,7 +639,7 @@ TEST_P(StoreContract, ARollBackFailingAtAnyStorageCallKeepsTheDevice) {
       EXPECT_FALSE(store_->FindDevice("200", "mna-poor")->has_value());
       break;
     }
-    EXPECT_EQ(refused.error().code, ErrorCode::kFailedOperationTransactionException) << call;
+    EXPECT_EQ(refused.error().code, ErrorCode::kStorageFailed) << call;
     ASSERT_EQ(Summary(), before) << "after a fault at call " << call;
     EXPECT_TRUE(store_->FindDevice("200", "mna-poor")->has_value());
   }
@@ -667,7 +667,7 @@ TEST_P(StoreContract, AFailedCommitLeavesNothing) {
   Result<mna::LicensePurchased> failed =
       Buy(*store_, "100", "mna-a", /*roll_back=*/false, /*auto_voucher=*/true);
   ASSERT_FALSE(failed.has_value());
-  EXPECT_EQ(failed.error().code, ErrorCode::kFailedOperationTransactionException);
+  EXPECT_EQ(failed.error().code, ErrorCode::kStorageFailed);
   EXPECT_EQ(Summary(), before);
   FailCommits(0);
   ASSERT_TRUE(Buy(*store_, "100", "mna-a", /*roll_back=*/false, /*auto_voucher=*/true));

@@ -25,7 +25,7 @@ class FaultyTransaction final : public Transaction {
 #define MNAD_FAULT_POINT()                                                    \
   do {                                                                        \
     if (++calls_ == fail_at_) {                                               \
-      return Fail(ErrorCode::kFailedOperationTransactionException,            \
+      return Fail(ErrorCode::kStorageFailed,            \
                   "The storage transaction failed: injected fault at call " + \
                       std::to_string(calls_) + ".");                          \
     }                                                                         \

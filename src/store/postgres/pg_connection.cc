@@ -40,14 +40,14 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const PgSettings& se
                           nullptr};
   PGconn* connection = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (connection == nullptr) {
-    return Fail(ErrorCode::kInternalError, "PostgreSQL: out of memory connecting");
+    return Fail(ErrorCode::kStorageUnavailable, "PostgreSQL: out of memory connecting");
   }
   if (PQstatus(connection) != CONNECTION_OK) {
     std::string message = PQerrorMessage(connection);
     PQfinish(connection);
     while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
       message.pop_back();
-    return Fail(ErrorCode::kInternalError, "PostgreSQL: cannot connect: " + message);
+    return Fail(ErrorCode::kStorageUnavailable, "PostgreSQL: cannot connect: " + message);
   }
   return std::unique_ptr<PgConnection>(new PgConnection(connection));
 }
@@ -85,7 +85,7 @@ Result<PgRows> PgConnection::Finish(PGresult* result) {
   std::string message = Trimmed(result == nullptr || *PQresultErrorMessage(result) == '\0'
                                     ? PQerrorMessage(connection_)
                                     : PQresultErrorMessage(result));
-  return Fail(ErrorCode::kInternalError,
+  return Fail(ErrorCode::kStorageFailed,
               "PostgreSQL" + (sqlstate.empty() ? "" : " " + sqlstate) + ": " + message);
 }
 
@@ -94,7 +94,7 @@ void PgConnection::NoteFailure(PgFailure kind, int tag, const std::string& messa
 }
 
 Result<void> PgConnection::Exec(std::string_view sql) {
-  if (pipelined_) return Fail(ErrorCode::kInternalError, "PostgreSQL: Exec in pipeline mode");
+  if (pipelined_) return Fail(ErrorCode::kStorageFailed, "PostgreSQL: Exec in pipeline mode");
   Result<PgRows> rows = Finish(PQexec(connection_, std::string(sql).c_str()));
   if (!rows) {
     NoteFailure(last_failure_, tag_, rows.error().message);
@@ -162,7 +162,7 @@ Result<std::vector<PgRows>> PgConnection::QueryEach(const std::vector<Statement>
 
 Result<void> PgConnection::EnterPipeline() {
   if (PQenterPipelineMode(connection_) != 1) {
-    return Fail(ErrorCode::kInternalError,
+    return Fail(ErrorCode::kStorageFailed,
                 "PostgreSQL: cannot enter pipeline mode: " + Trimmed(PQerrorMessage(connection_)));
   }
   pipelined_ = true;
@@ -229,7 +229,7 @@ Result<std::vector<PgRows>> PgConnection::Collect() {
     NoteFailure(PgFailure::kBroken, tag, message);
     queued_.clear();
     last_failure_ = PgFailure::kBroken;
-    return Fail(ErrorCode::kInternalError, message);
+    return Fail(ErrorCode::kStorageFailed, message);
   };
   if (send_failed_) return gone(tag_);
   std::vector<PgRows> wanted;
@@ -256,7 +256,7 @@ Result<std::vector<PgRows>> PgConnection::Collect() {
       PQclear(raw);
       if (entry.kind == Queued::kPrepare) prepared_.erase(entry.sql);
       if (!first_error) {
-        first_error = Error{ErrorCode::kInternalError, "PostgreSQL: skipped after a failure"};
+        first_error = Error{ErrorCode::kStorageFailed, "PostgreSQL: skipped after a failure"};
         first_kind = PgFailure::kStatement;
       }
       continue;

@@ -191,7 +191,7 @@ Result<void> MigrateLocked(PgConnection& connection) {
   Result<int> version = CurrentVersion(connection);
   if (!version) return tl::unexpected(version.error());
   if (*version > LatestSchemaVersion()) {
-    return Fail(ErrorCode::kInternalError,
+    return Fail(ErrorCode::kStorageFailed,
                 "the database has schema version " + std::to_string(*version) +
                     ", newer than this mnad (" + std::to_string(LatestSchemaVersion()) +
                     "); upgrade mnad");
@@ -204,7 +204,7 @@ Result<void> MigrateLocked(PgConnection& connection) {
     Result<void> applied = connection.Exec(script);
     if (!applied) {
       (void)connection.Exec("ROLLBACK");
-      return Fail(ErrorCode::kInternalError, "schema migration " + std::to_string(step + 1) +
+      return Fail(ErrorCode::kStorageFailed, "schema migration " + std::to_string(step + 1) +
                                                  " failed: " + applied.error().message);
     }
   }

@@ -29,8 +29,8 @@ int64_t SteadyNanos() {
       .count();
 }
 
-Error StoreError(std::string message) {
-  return Error{ErrorCode::kFailedOperationTransactionException, std::move(message)};
+Error StoreError(ErrorCode code, std::string message) {
+  return Error{code, std::move(message)};
 }
 
 // Sleeps 2^attempt ms (at most 256), with jitter so that nodes in conflict
@@ -95,7 +95,7 @@ void PgStore::Submit(WriteCommand command) {
     }
   }
   command.done(tl::unexpected(
-      StoreError("The store is not accepting writes (stopping or overloaded); nothing changed.")));
+      StoreError(ErrorCode::kStorageBusy, "The store is not accepting writes (stopping or overloaded); nothing changed.")));
 }
 
 PgWriterStats PgStore::stats() const {
@@ -171,13 +171,13 @@ void PgStore::ExecuteBatch(std::unique_ptr<PgConnection>& connection,
         if (commit_unknown) {
           spdlog::error("PostgreSQL: a batch of {} commands may or may not have committed: {}",
                         batch.size(), failure);
-          return answer_all(Error{ErrorCode::kInternalError,
+          return answer_all(Error{ErrorCode::kStorageOutcomeUnknown,
                                   "The database connection broke during COMMIT and the database "
                                   "is unreachable: whether this command took effect is unknown. "
                                   "Read the resource back before retrying. " +
                                       failure});
         }
-        return answer_all(StoreError("The database is unreachable; nothing changed. " + failure));
+        return answer_all(StoreError(ErrorCode::kStorageUnavailable, "The database is unreachable; nothing changed. " + failure));
       }
     }
     if (commit_unknown) {
@@ -208,7 +208,7 @@ void PgStore::ExecuteBatch(std::unique_ptr<PgConnection>& connection,
     if (outcome == BatchOutcome::kBroken) {
       if (SteadyNanos() >= deadline) {
         return answer_all(
-            StoreError("The database connection keeps breaking; nothing changed. " + failure));
+            StoreError(ErrorCode::kStorageUnavailable, "The database connection keeps breaking; nothing changed. " + failure));
       }
       continue;
     }
@@ -219,6 +219,7 @@ void PgStore::ExecuteBatch(std::unique_ptr<PgConnection>& connection,
       }
       if (++conflicts >= options_.conflict_attempts_max) {
         return answer_all(StoreError(
+            ErrorCode::kStorageConflict,
             "The transaction kept conflicting with concurrent ones and was given up; nothing "
             "changed. " +
             failure));
@@ -226,7 +227,8 @@ void PgStore::ExecuteBatch(std::unique_ptr<PgConnection>& connection,
       BackOff(conflicts);
       continue;
     }
-    return answer_all(StoreError("The storage transaction failed; nothing changed. " + failure));
+    return answer_all(
+        StoreError(ErrorCode::kStorageFailed, "The storage transaction failed; nothing changed. " + failure));
   }
 
   int64_t durable = SteadyNanos();
@@ -309,7 +311,8 @@ PgStore::BatchOutcome PgStore::RunBatch(PgConnection& connection, std::vector<Wr
     if (!synced || transaction.statement_failed()) {
       // Undone; the rule went on after a refused statement, so whatever it
       // answered, it answers the failure.
-      answers[i] = tl::unexpected(StoreError("The storage transaction failed; nothing changed."));
+      answers[i] = tl::unexpected(
+          StoreError(ErrorCode::kStorageFailed, "The storage transaction failed; nothing changed."));
       keep = false;
     }
     connection.ClearFailure();
@@ -350,7 +353,7 @@ Result<std::unique_ptr<PgConnection>> PgStore::TakeReader() {
         lock, std::chrono::milliseconds(options_.read_wait_ms),
         [this] { return !idle_readers_.empty() || readers_open_ < options_.readers_max; });
     if (!available) {
-      return Fail(ErrorCode::kFailedOperationTransactionException,
+      return Fail(ErrorCode::kStorageBusy,
                   "Every read connection is busy; try again.");
     }
     if (!idle_readers_.empty()) {
@@ -365,7 +368,7 @@ Result<std::unique_ptr<PgConnection>> PgStore::TakeReader() {
     std::lock_guard lock(readers_mutex_);
     --readers_open_;
     reader_returned_.notify_one();
-    return Fail(ErrorCode::kFailedOperationTransactionException,
+    return Fail(ErrorCode::kStorageUnavailable,
                 "The database is unreachable: " + connection.error().message);
   }
   return connection;
@@ -393,7 +396,7 @@ Result<void> PgStore::ReadSnapshot(const std::function<Result<void>(Transaction&
       bool broken = connection->last_failure() == PgFailure::kBroken || connection->broken();
       ReturnReader(broken ? nullptr : std::move(connection));
       if (broken && attempt == 0) continue;
-      return Fail(ErrorCode::kFailedOperationTransactionException,
+      return Fail(broken ? ErrorCode::kStorageUnavailable : ErrorCode::kStorageFailed,
                   "The storage transaction failed: " + begun.error().message);
     }
     PgTransaction snapshot(*connection, /*writing=*/false);

@@ -172,7 +172,7 @@ Result<PgRows> PgTransaction::Run(std::string_view sql, std::initializer_list<Pg
 Error PgTransaction::StatementFailed(const Error& error) {
   if (!statement_failed_) first_failure_ = connection_.last_failure();
   statement_failed_ = true;
-  return Error{ErrorCode::kFailedOperationTransactionException,
+  return Error{ErrorCode::kStorageFailed,
                "The storage transaction failed: " + error.message};
 }
 

@@ -8,7 +8,7 @@ namespace mnad::store::sqlite {
 namespace {
 
 tl::unexpected<Error> SqliteError(sqlite3* db, std::string_view what) {
-  return Fail(ErrorCode::kInternalError,
+  return Fail(ErrorCode::kStorageFailed,
               "storage error (" + std::string(what) + "): " + sqlite3_errmsg(db));
 }
 
@@ -46,7 +46,7 @@ Result<bool> Statement::Step() {
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
   sqlite3* db = sqlite3_db_handle(statement_);
-  return Fail(ErrorCode::kInternalError, std::string("storage error: ") + sqlite3_errmsg(db));
+  return Fail(ErrorCode::kStorageFailed, std::string("storage error: ") + sqlite3_errmsg(db));
 }
 
 Result<void> Statement::Run() {
@@ -76,12 +76,12 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, bo
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
   const char* vfs = WalVfsName(base_vfs.empty() ? nullptr : base_vfs.c_str());
-  if (vfs == nullptr) return Fail(ErrorCode::kInternalError, "no VFS named " + base_vfs);
+  if (vfs == nullptr) return Fail(ErrorCode::kStorageFailed, "no VFS named " + base_vfs);
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, vfs);
   if (rc != SQLITE_OK) {
     std::string message = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
-    return Fail(ErrorCode::kInternalError, "cannot open database " + path + ": " + message);
+    return Fail(ErrorCode::kStorageFailed, "cannot open database " + path + ": " + message);
   }
   sqlite3_extended_result_codes(db, 1);
   // Powersafe overwrite (the default on unix, pinned here) means a commit's
@@ -109,7 +109,7 @@ Result<void> Connection::Exec(std::string_view sql) {
   if (rc != SQLITE_OK) {
     std::string text = message != nullptr ? message : sqlite3_errstr(rc);
     sqlite3_free(message);
-    return Fail(ErrorCode::kInternalError, "storage error: " + text);
+    return Fail(ErrorCode::kStorageFailed, "storage error: " + text);
   }
   return {};
 }

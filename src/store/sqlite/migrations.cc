@@ -265,7 +265,7 @@ Result<void> Migrate(Connection& connection) {
     version = static_cast<int>(query->Int(0));
   }
   if (version > LatestSchemaVersion()) {
-    return Fail(ErrorCode::kInternalError,
+    return Fail(ErrorCode::kStorageFailed,
                 "the database has schema version " + std::to_string(version) +
                     ", newer than this mnad (" + std::to_string(LatestSchemaVersion()) +
                     "); upgrade mnad");
@@ -276,7 +276,7 @@ Result<void> Migrate(Connection& connection) {
     Result<void> applied = connection.Exec(script);
     if (!applied) {
       (void)connection.Exec("ROLLBACK");
-      return Fail(ErrorCode::kInternalError, "schema migration " + std::to_string(step + 1) +
+      return Fail(ErrorCode::kStorageFailed, "schema migration " + std::to_string(step + 1) +
                                                  " failed: " + applied.error().message);
     }
   }

@@ -18,8 +18,8 @@ namespace mnad::store::sqlite {
 // caller (precedence 11 of order-per-license.md).
 template <typename T>
 inline Result<T> AsTransactionError(Result<T> result) {
-  if (!result && result.error().code == ErrorCode::kInternalError) {
-    return Fail(ErrorCode::kFailedOperationTransactionException,
+  if (!result && result.error().code == ErrorCode::kStorageFailed) {
+    return Fail(ErrorCode::kStorageFailed,
                 "The storage transaction failed: " + result.error().message);
   }
   return result;

@@ -119,7 +119,7 @@ void SqliteStore::Submit(WriteCommand command) {
     }
   }
   command.done(
-      Fail(ErrorCode::kFailedOperationTransactionException,
+      Fail(ErrorCode::kStorageBusy,
            "The store is not accepting writes (stopping or overloaded); nothing changed."));
 }
 
@@ -190,7 +190,7 @@ void SqliteStore::ExecuteBatch(std::vector<WriteCommand>& batch) {
   // attempt runs them without savepoints, which cost a statement each and
   // a copy of every page a command touches.
   bool isolated = false;
-  Error failure{ErrorCode::kFailedOperationTransactionException, ""};
+  Error failure{ErrorCode::kStorageFailed, ""};
   for (int attempt = 0; attempt < options_.commit_attempts_max; ++attempt) {
     Result<void> begun = db.Run("BEGIN IMMEDIATE");
     if (!begun) {
@@ -213,9 +213,9 @@ void SqliteStore::ExecuteBatch(std::vector<WriteCommand>& batch) {
     int wal_fd = -1;
     if (pass == PassOutcome::kTransactionLost) {
       committed =
-          Fail(ErrorCode::kInternalError, "the transaction was rolled back: " + db.LastError());
+          Fail(ErrorCode::kStorageFailed, "the transaction was rolled back: " + db.LastError());
     } else if (inject_failure) {
-      committed = Fail(ErrorCode::kInternalError, "injected commit fault");
+      committed = Fail(ErrorCode::kStorageFailed, "injected commit fault");
     } else {
       // The commit writes the WAL; its fsync is the sync thread's.
       DeferredSyncScope deferred_sync;

@@ -102,7 +102,7 @@ HardwareRecord ReadHardware(const Statement& row) {
 Result<Statement> SqliteTransaction::PrepareWrite(std::string_view sql) {
   if (faults_ != nullptr && faults_->fail_write_countdown.load() > 0 &&
       faults_->fail_write_countdown.fetch_sub(1) == 1) {
-    return Fail(ErrorCode::kFailedOperationTransactionException,
+    return Fail(ErrorCode::kStorageFailed,
                 "The storage transaction failed: injected write fault.");
   }
   return AsTransactionError(connection_.Prepare(sql));
