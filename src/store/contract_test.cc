@@ -659,6 +659,41 @@ TEST_P(StoreContract, TheTestClockStateIsStoredForEveryNode) {
   EXPECT_EQ(*store_->TestClock(), running);
 }
 
+// PostgreSQL with two writers: while one account's command runs on a
+// writer, another account's goes to the other writer, whatever their names
+// hash to (here they hash alike), and does not wait for it.
+TEST_P(StoreContract, AnotherAccountsCommandRunsBesideABusyWriter) {
+  if (GetParam() != Backend::kPostgresSharded) GTEST_SKIP() << "one writer";
+  std::string other = "200";
+  for (int i = 0; std::hash<std::string>{}(other) % 2 != std::hash<std::string>{}("100") % 2; ++i) {
+    other = "200-" + std::to_string(i);
+  }
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::promise<void> first_running;
+  std::promise<Result<void>> first_done, second_done;
+  RunInTransaction<void>(
+      *store_,
+      [&, released](Transaction& t) -> Result<void> {
+        first_running.set_value();
+        released.wait();
+        return t.SetAccountBalance("100", 7);
+      },
+      [&](Result<void> r) { first_done.set_value(r); }, "100");
+  first_running.get_future().wait();
+  RunInTransaction<void>(
+      *store_, [](Transaction& t) { return t.SetAccountBalance("200", 8); },
+      [&](Result<void> r) { second_done.set_value(r); }, other);
+  std::future<Result<void>> second = second_done.get_future();
+  bool beside = second.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+  release.set_value();
+  EXPECT_TRUE(beside) << "the second command waited for the busy writer";
+  EXPECT_TRUE(second.get().has_value());
+  EXPECT_TRUE(first_done.get_future().get().has_value());
+  EXPECT_EQ(Balance("100"), 7);
+  EXPECT_EQ(Balance("200"), 8);
+}
+
 // A batch whose every COMMIT fails: its purchase answers
 // TransactionException and leaves nothing; the next one goes through.
 TEST_P(StoreContract, AFailedCommitLeavesNothing) {

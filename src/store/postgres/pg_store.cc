@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 
@@ -65,6 +66,7 @@ PgStore::PgStore(PgStoreOptions options, const Clock* clock)
     : options_(std::move(options)), clock_(clock), batch_nonce_(StoreNonce()) {
   options_.writers = std::max(1, options_.writers);
   queues_.resize(static_cast<size_t>(options_.writers));
+  writer_load_.resize(static_cast<size_t>(options_.writers));
   for (int i = 0; i < options_.writers; ++i) {
     queue_ready_.push_back(std::make_unique<std::condition_variable>());
   }
@@ -86,8 +88,22 @@ void PgStore::Submit(WriteCommand command) {
   {
     std::lock_guard lock(queue_mutex_);
     if (!stopping_ && queued_ < options_.queue_commands_max) {
-      size_t writer =
-          command.shard.empty() ? 0 : std::hash<std::string>{}(command.shard) % queues_.size();
+      size_t writer = 0;
+      if (queues_.size() > 1 && !command.shard.empty()) {
+        Placement& placement = placements_[command.shard];
+        if (placement.unanswered == 0) {
+          placement.writer = static_cast<size_t>(
+              std::min_element(writer_load_.begin(), writer_load_.end()) - writer_load_.begin());
+        }
+        ++placement.unanswered;
+        writer = placement.writer;
+        ++writer_load_[writer];
+        command.done = [this, shard = command.shard,
+                        done = std::move(command.done)](Result<void> answer) {
+          Unplace(shard);
+          done(std::move(answer));
+        };
+      }
       queues_[writer].push_back(std::move(command));
       ++queued_;
       queue_ready_[writer]->notify_one();
@@ -96,6 +112,13 @@ void PgStore::Submit(WriteCommand command) {
   }
   command.done(tl::unexpected(
       StoreError(ErrorCode::kStorageBusy, "The store is not accepting writes (stopping or overloaded); nothing changed.")));
+}
+
+void PgStore::Unplace(const std::string& shard) {
+  std::lock_guard lock(queue_mutex_);
+  auto placed = placements_.find(shard);
+  --writer_load_[placed->second.writer];
+  if (--placed->second.unanswered == 0) placements_.erase(placed);
 }
 
 PgWriterStats PgStore::stats() const {

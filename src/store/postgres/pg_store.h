@@ -33,6 +33,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "core/clock.h"
@@ -49,8 +50,9 @@ struct PgStoreOptions {
   // Commands waiting for a writer; beyond it Submit refuses at once.
   size_t queue_commands_max = 100'000;
   // Writer threads, each with its connection, its queue and its batches.
-  // A command goes to the writer its shard (the paying account) hashes to,
-  // so one account's commands never wait on another writer's row locks.
+  // A command goes to the writer its shard (the paying account) runs on
+  // while it has commands unanswered, else to the least loaded one: one
+  // account's commands never wait on another writer's row locks.
   int writers = 1;
   // Read connections at most; a read waits for one up to `read_wait_ms`.
   int readers_max = 8;
@@ -96,6 +98,8 @@ class PgStore final : public Store {
   PgStore(PgStoreOptions options, const Clock* clock);
 
   void WriterLoop(int index);
+  // A command of `shard` was answered.
+  void Unplace(const std::string& shard);
   void ExecuteBatch(std::unique_ptr<PgConnection>& connection, std::vector<WriteCommand>& batch);
   // kIsolate: a command must be undone alone; the batch runs again with
   // that command in a savepoint.
@@ -122,6 +126,16 @@ class PgStore final : public Store {
   std::vector<std::deque<WriteCommand>> queues_;
   std::vector<std::unique_ptr<std::condition_variable>> queue_ready_;
   size_t queued_ = 0;  // over every queue
+  // Several writers: where each shard with commands unanswered runs, and
+  // each writer's unanswered commands. A shard with none goes to the least
+  // loaded writer, so that one account's commands keep their order and no
+  // writer is left with more than its share because of how names hash.
+  struct Placement {
+    size_t writer = 0;
+    size_t unanswered = 0;
+  };
+  std::unordered_map<std::string, Placement> placements_;
+  std::vector<size_t> writer_load_;
   bool stopping_ = false;
   PgWriterStats stats_;
   Histogram batch_sizes_{{1, 2, 4, 8, 16, 32, 64, 128, 256, 512}};
