@@ -109,8 +109,8 @@ std::optional<Config> ParseConfig(int argc, char** argv, int* exit_code) {
         return "must start with postgresql:// or postgres://";
       });
   app.add_option("--store-writers", config.store_writers,
-                 "PostgreSQL: writer threads, each with its connection; commands are sharded "
-                 "among them by paying account")
+                 "PostgreSQL: writer threads, each with its connection; an account's commands "
+                 "run on one of them at a time")
       ->envname("MNAD_STORE_WRITERS")
       ->check(CLI::Range(1, 64));
   app.add_option("--seed", config.seed_path,

@@ -16,7 +16,7 @@ struct Config {
   // postgresql://user:password@host:port/dbname: the state in PostgreSQL
   // instead of SQLite in data_dir.
   std::optional<std::string> store_url;
-  int store_writers = 1;  // PostgreSQL: writer connections, commands sharded by account
+  int store_writers = 2;  // PostgreSQL: writer connections, commands placed by account
   std::optional<std::string> seed_path;   // applied at start, idempotently
   int io_threads = 0;                     // 0: cores - 1 (at least 1)
   int rate_limit_per_second = 20;         // per (Action, caller, Region)
