@@ -24,7 +24,7 @@ cxx=$(command -v clang++ || command -v clang++-14)
 
 build_started=$(date +%s)
 cmake -S "$root" -B "$root/build-fuzz" -DCMAKE_CXX_COMPILER="$cxx" -DMNAD_FUZZ=ON \
-  -DMNAD_BUILD_TESTS=OFF -DMNAD_BUILD_BENCH=OFF -DMNAD_TCMALLOC=OFF \
+  -DMNAD_BUILD_TESTS=OFF -DMNAD_BUILD_BENCH=OFF -DMNAD_WERROR=ON -DMNAD_TCMALLOC=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$root/build-fuzz" -j "$(nproc)" --target mnad_fuzzers
 echo "build: $(($(date +%s) - build_started)) s"
