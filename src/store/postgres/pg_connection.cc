@@ -63,6 +63,16 @@ std::string Trimmed(std::string message) {
   return message;
 }
 
+// libpq's view of the parameters (NULL for an unset one).
+std::vector<const char*> ParamValues(const std::vector<PgParam>& params) {
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const PgParam& param : params) {
+    values.push_back(param.value() ? param.value()->c_str() : nullptr);
+  }
+  return values;
+}
+
 }  // namespace
 
 Result<PgRows> PgConnection::Finish(PGresult* result) {
@@ -110,10 +120,7 @@ Result<PgRows> PgConnection::Query(std::string_view sql, std::initializer_list<P
 Result<PgRows> PgConnection::Query(std::string_view sql, const std::vector<PgParam>& params) {
   if (pipelined_) {
     Send(sql, params, /*wanted=*/true);
-    if (!send_failed_) {
-      PQsendFlushRequest(connection_);
-      PQflush(connection_);
-    }
+    RequestResults();
     Result<std::vector<PgRows>> rows = Collect();
     if (!rows) return tl::unexpected(rows.error());
     return std::move(rows->back());
@@ -130,11 +137,7 @@ Result<PgRows> PgConnection::Query(std::string_view sql, const std::vector<PgPar
     }
     found = prepared_.emplace(std::move(key), std::move(name)).first;
   }
-  std::vector<const char*> values;
-  values.reserve(params.size());
-  for (const PgParam& param : params) {
-    values.push_back(param.value() ? param.value()->c_str() : nullptr);
-  }
+  std::vector<const char*> values = ParamValues(params);
   Result<PgRows> rows =
       Finish(PQexecPrepared(connection_, found->second.c_str(), static_cast<int>(values.size()),
                             values.data(), nullptr, nullptr, 0));
@@ -153,10 +156,7 @@ Result<std::vector<PgRows>> PgConnection::QueryEach(const std::vector<Statement>
     return each;
   }
   for (const Statement& statement : statements) Send(statement.sql, statement.params, true);
-  if (!send_failed_) {
-    PQsendFlushRequest(connection_);
-    PQflush(connection_);
-  }
+  RequestResults();
   return Collect();
 }
 
@@ -169,6 +169,18 @@ Result<void> PgConnection::EnterPipeline() {
   return {};
 }
 
+void PgConnection::RequestResults() {
+  // Without a Flush (or a Sync) the server keeps its answers buffered.
+  if (send_failed_) return;
+  PQsendFlushRequest(connection_);
+  PQflush(connection_);
+}
+
+void PgConnection::SendFailed() {
+  send_failed_ = true;
+  NoteFailure(PgFailure::kBroken, tag_, "PostgreSQL: " + Trimmed(PQerrorMessage(connection_)));
+}
+
 void PgConnection::Defer(std::string_view sql, const std::vector<PgParam>& params) {
   Send(sql, params, /*wanted=*/false);
 }
@@ -178,8 +190,7 @@ void PgConnection::SendSync() {
   if (PQpipelineSync(connection_) == 1) {
     queued_.push_back({Queued::kSync, tag_, false, {}});
   } else {
-    send_failed_ = true;
-    NoteFailure(PgFailure::kBroken, tag_, "PostgreSQL: " + Trimmed(PQerrorMessage(connection_)));
+    SendFailed();
   }
 }
 
@@ -202,21 +213,15 @@ void PgConnection::Send(std::string_view sql, const std::vector<PgParam>& params
     if (PQsendPrepare(connection_, found->second.c_str(), found->first.c_str(),
                       static_cast<int>(params.size()), nullptr) != 1) {
       prepared_.erase(found);
-      send_failed_ = true;
-      NoteFailure(PgFailure::kBroken, tag_, "PostgreSQL: " + Trimmed(PQerrorMessage(connection_)));
+      SendFailed();
       return;
     }
     queued_.push_back({Queued::kPrepare, tag_, false, found->first});
   }
-  std::vector<const char*> values;
-  values.reserve(params.size());
-  for (const PgParam& param : params) {
-    values.push_back(param.value() ? param.value()->c_str() : nullptr);
-  }
+  std::vector<const char*> values = ParamValues(params);
   if (PQsendQueryPrepared(connection_, found->second.c_str(), static_cast<int>(values.size()),
                           values.data(), nullptr, nullptr, 0) != 1) {
-    send_failed_ = true;
-    NoteFailure(PgFailure::kBroken, tag_, "PostgreSQL: " + Trimmed(PQerrorMessage(connection_)));
+    SendFailed();
     return;
   }
   queued_.push_back({Queued::kStatement, tag_, wanted, {}});

@@ -145,6 +145,10 @@ class PgConnection {
   Result<PgRows> Finish(PGresult* result);
   // Queues a statement (and its PREPARE the first time), pipeline mode.
   void Send(std::string_view sql, const std::vector<PgParam>& params, bool wanted);
+  // Asks the server for the results of what was sent (pipeline mode).
+  void RequestResults();
+  // A statement could not be sent: the connection is unusable.
+  void SendFailed();
   // Reads the result of every queued statement, in order; returns the rows
   // of those that were wanted, or the first failure.
   Result<std::vector<PgRows>> Collect();

@@ -30,10 +30,6 @@ int64_t SteadyNanos() {
       .count();
 }
 
-Error StoreError(ErrorCode code, std::string message) {
-  return Error{code, std::move(message)};
-}
-
 // Sleeps 2^attempt ms (at most 256), with jitter so that nodes in conflict
 // do not retry in step.
 void BackOff(int attempt) {
@@ -111,7 +107,8 @@ void PgStore::Submit(WriteCommand command) {
     }
   }
   command.done(tl::unexpected(
-      StoreError(ErrorCode::kStorageBusy, "The store is not accepting writes (stopping or overloaded); nothing changed.")));
+      Error(ErrorCode::kStorageBusy,
+            "The store is not accepting writes (stopping or overloaded); nothing changed.")));
 }
 
 void PgStore::Unplace(const std::string& shard) {
@@ -200,7 +197,8 @@ void PgStore::ExecuteBatch(std::unique_ptr<PgConnection>& connection,
                                   "Read the resource back before retrying. " +
                                       failure});
         }
-        return answer_all(StoreError(ErrorCode::kStorageUnavailable, "The database is unreachable; nothing changed. " + failure));
+        return answer_all(Error(ErrorCode::kStorageUnavailable,
+                                "The database is unreachable; nothing changed. " + failure));
       }
     }
     if (commit_unknown) {
@@ -231,7 +229,8 @@ void PgStore::ExecuteBatch(std::unique_ptr<PgConnection>& connection,
     if (outcome == BatchOutcome::kBroken) {
       if (SteadyNanos() >= deadline) {
         return answer_all(
-            StoreError(ErrorCode::kStorageUnavailable, "The database connection keeps breaking; nothing changed. " + failure));
+            Error(ErrorCode::kStorageUnavailable,
+                  "The database connection keeps breaking; nothing changed. " + failure));
       }
       continue;
     }
@@ -241,17 +240,17 @@ void PgStore::ExecuteBatch(std::unique_ptr<PgConnection>& connection,
         ++stats_.conflicts;
       }
       if (++conflicts >= options_.conflict_attempts_max) {
-        return answer_all(StoreError(
-            ErrorCode::kStorageConflict,
-            "The transaction kept conflicting with concurrent ones and was given up; nothing "
-            "changed. " +
-            failure));
+        return answer_all(
+            Error(ErrorCode::kStorageConflict,
+                  "The transaction kept conflicting with concurrent ones and was given up; nothing "
+                  "changed. " +
+                      failure));
       }
       BackOff(conflicts);
       continue;
     }
-    return answer_all(
-        StoreError(ErrorCode::kStorageFailed, "The storage transaction failed; nothing changed. " + failure));
+    return answer_all(Error(ErrorCode::kStorageFailed,
+                            "The storage transaction failed; nothing changed. " + failure));
   }
 
   int64_t durable = SteadyNanos();
@@ -335,7 +334,7 @@ PgStore::BatchOutcome PgStore::RunBatch(PgConnection& connection, std::vector<Wr
       // Undone; the rule went on after a refused statement, so whatever it
       // answered, it answers the failure.
       answers[i] = tl::unexpected(
-          StoreError(ErrorCode::kStorageFailed, "The storage transaction failed; nothing changed."));
+          Error(ErrorCode::kStorageFailed, "The storage transaction failed; nothing changed."));
       keep = false;
     }
     connection.ClearFailure();
@@ -376,8 +375,7 @@ Result<std::unique_ptr<PgConnection>> PgStore::TakeReader() {
         lock, std::chrono::milliseconds(options_.read_wait_ms),
         [this] { return !idle_readers_.empty() || readers_open_ < options_.readers_max; });
     if (!available) {
-      return Fail(ErrorCode::kStorageBusy,
-                  "Every read connection is busy; try again.");
+      return Fail(ErrorCode::kStorageBusy, "Every read connection is busy; try again.");
     }
     if (!idle_readers_.empty()) {
       std::unique_ptr<PgConnection> connection = std::move(idle_readers_.back());
